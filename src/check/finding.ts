@@ -1,0 +1,37 @@
+/**
+ * A finding of `planes check` or `planes audit`. The field names and meanings are the
+ * stable JSON contract of DESIGN.md section 4: other tools parse them. Do not rename.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** Relative to the working directory, `/`-separated. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** null when the finding is not tied to one service. */
+  service: string | null;
+  /** Variable, argument or label name; null for command lines. */
+  key: string | null;
+  /** Dotted YAML path of the offending node in a compose file; null in env files and Dockerfiles. */
+  path: string | null;
+  /** Never holds a secret value: values appear only in redacted form. */
+  message: string;
+}
+
+export interface Summary {
+  errors: number;
+  warnings: number;
+  suppressed: number;
+  files: number;
+}
+
+export interface Report {
+  version: 1;
+  findings: Finding[];
+  summary: Summary;
+}
