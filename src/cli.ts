@@ -1,11 +1,21 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.js';
+import { registerManifestCommands } from './commands/manifest.js';
+import { registerEngineCommands } from './commands/engine.js';
 
 const program = new Command('planes')
-  .description('Sort every setting of a Compose/Swarm stack into four planes and keep secrets out of container environments.')
+  .description(
+    'Sort every setting of a Compose/Swarm stack into four planes (build, config, secret, external),\n' +
+      'generate the dev and prod compose files from one manifest, and check that no secret ever\n' +
+      "ends up in a container's environment.",
+  )
   .version('0.1.0')
+  .showHelpAfterError()
   .exitOverride();
+
+registerManifestCommands(program);
+registerEngineCommands(program);
 
 async function main(argv: string[]): Promise<number> {
   try {

@@ -1,0 +1,38 @@
+# Recipes of the reference stack. `just` comes from the rust-just npm package: npx just <recipe>.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+planes := "node dist/cli.js"
+
+# List the recipes
+default:
+    @just --list
+
+# Install dependencies (when missing), create the dev secrets, generate and check the compose files
+setup:
+    test -x node_modules/.bin/tsc || npm ci
+    test -f dist/cli.js || npm run build
+    {{planes}} setup
+    {{planes}} generate
+    {{planes}} generate --check
+
+# Run the dev stack (docker compose up --build)
+start:
+    docker compose -f docker-compose.yml up --build
+
+# Stop the dev stack
+stop:
+    docker compose -f docker-compose.yml down
+
+# Deploy the prod stack to Swarm (its external secrets must exist: planes secrets push --env prod)
+deploy:
+    docker stack deploy -c docker-compose.prod.yml shop
+
+# The CI lint step: generated files up to date, accepted by Compose and by Swarm
+lint:
+    {{planes}} generate --check
+    docker compose -f docker-compose.yml config -q
+    docker stack config -c docker-compose.prod.yml >/dev/null
+
+# Run the tests
+test:
+    npm test

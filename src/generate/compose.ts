@@ -1,0 +1,159 @@
+import { dirname, posix, relative } from 'node:path';
+import { externalSecretName, RUN_SECRETS, secretMounts, type SecretMount } from '../manifest/model.js';
+import type { Manifest, ManifestService } from '../manifest/schema.js';
+import { PASS_THROUGH_KEYS } from '../manifest/schema.js';
+import { COMMON_ENV_FILE, environmentEnvFile } from './env-files.js';
+import { generatedHeader } from './header.js';
+import { isPlainObject, mergeOverride } from './merge.js';
+import { composeYaml } from './yaml-output.js';
+
+export type Target = 'compose' | 'swarm';
+
+export const SECRETS_DIR = 'secrets';
+export function secretFile(name: string): string {
+  return `${SECRETS_DIR}/${name}.txt`;
+}
+
+export interface GeneratedCompose {
+  content: string;
+  /** What was left out or converted for the target, for the user to read. */
+  notes: string[];
+}
+
+/**
+ * Keys the Swarm stack format (v3) has no place for, or that Swarm ignores: they are left
+ * out of a stack file rather than silently doing nothing there.
+ */
+const SWARM_LEAVES_OUT: Record<string, string> = {
+  container_name: 'Swarm names the tasks itself',
+  devices: 'Swarm ignores it',
+  privileged: 'Swarm ignores it',
+  security_opt: 'Swarm ignores it',
+  platform: 'not part of the Swarm stack format; use deploy.placement',
+  profiles: 'not part of the Swarm stack format',
+  pull_policy: 'not part of the Swarm stack format',
+};
+
+const RESTART_CONDITIONS: Record<string, string> = { no: 'none', always: 'any', 'unless-stopped': 'any', 'on-failure': 'on-failure' };
+
+export function composeFile(manifest: Manifest, environment: string, manifestFile: string): GeneratedCompose {
+  const { target, file } = manifest.environments[environment]!;
+  const here = dirname(file);
+  const notes: string[] = [];
+  const services: Record<string, unknown> = {};
+  const usedSecrets = new Set<string>();
+  const usedBuildSecrets = new Set<string>();
+
+  for (const [name, service] of Object.entries(manifest.services)) {
+    const mounts = secretMounts(service);
+    mounts.forEach((mount) => usedSecrets.add(mount.secret));
+    if (target === 'compose') service.build?.secrets?.forEach((secret) => usedBuildSecrets.add(secret));
+    const passThrough = target === 'swarm' ? toSwarm(name, passThroughOf(service, environment), notes) : passThroughOf(service, environment);
+    if (target === 'swarm' && service.build) notes.push(`${name}: build left out of ${file} (Swarm runs images; build them in CI with docker buildx build --secret)`);
+    services[name] = {
+      image: service.image,
+      ...(target === 'compose' && service.build ? { build: buildSection(service.build, here) } : {}),
+      ...envFileSection(service, environment, here),
+      ...secretPathVariables(mounts),
+      ...(mounts.length > 0 ? { secrets: mounts.map(serviceSecret) } : {}),
+      ...passThrough,
+    };
+  }
+
+  const secrets: Record<string, unknown> = {};
+  for (const name of Object.keys(manifest.secrets)) {
+    if (!usedSecrets.has(name)) continue;
+    secrets[name] = target === 'compose' ? { file: relativePath(here, secretFile(name)) } : { external: true, name: externalSecretName(manifest, name) };
+  }
+  for (const [name, source] of Object.entries(manifest.build_secrets)) {
+    if (!usedBuildSecrets.has(name)) continue;
+    secrets[name] = 'env' in source ? { environment: source.env } : { file: relativePath(here, source.file) };
+  }
+
+  const document = {
+    ...(target === 'swarm' ? { version: '3.8' } : { name: manifest.name }),
+    services,
+    ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+    ...(manifest.volumes ? { volumes: manifest.volumes } : {}),
+    ...(manifest.networks ? { networks: manifest.networks } : {}),
+  };
+  const usage =
+    target === 'swarm'
+      ? [`Swarm stack file of the ${environment} environment: docker stack deploy -c ${file} ${manifest.name}`, 'Create its external secrets first: planes secrets push --env ' + environment]
+      : [`Compose file of the ${environment} environment: docker compose -f ${file} up --build`];
+  return { content: composeYaml(document, generatedHeader(manifestFile, usage)), notes };
+}
+
+function passThroughOf(service: ManifestService, environment: string): Record<string, unknown> {
+  const base: Record<string, unknown> = {};
+  for (const key of PASS_THROUGH_KEYS) if (service[key] !== undefined) base[key] = service[key];
+  const override = service.overrides?.[environment];
+  return override ? mergeOverride(base, override) : base;
+}
+
+function buildSection(build: NonNullable<ManifestService['build']>, here: string): Record<string, unknown> {
+  return {
+    context: relativePath(here, build.context),
+    ...(build.dockerfile ? { dockerfile: build.dockerfile } : {}),
+    ...(build.target ? { target: build.target } : {}),
+    ...(build.args ? { args: Object.fromEntries(Object.entries(build.args).map(([k, v]) => [k, String(v)])) } : {}),
+    ...(build.secrets?.length ? { secrets: build.secrets } : {}),
+  };
+}
+
+function envFileSection(service: ManifestService, environment: string, here: string): Record<string, unknown> {
+  if (!service.config?.length) return {};
+  return { env_file: [COMMON_ENV_FILE, environmentEnvFile(environment)].map((path) => relativePath(here, path)) };
+}
+
+/** Only the path of a secret travels in the environment, never the secret. */
+function secretPathVariables(mounts: SecretMount[]): Record<string, unknown> {
+  const variables = mounts.filter((m) => m.env).map((m) => [m.env!, `${RUN_SECRETS}/${m.target}`]);
+  return variables.length > 0 ? { environment: Object.fromEntries(variables) } : {};
+}
+
+function serviceSecret(mount: SecretMount): unknown {
+  const { secret, target, mode, uid, gid } = mount;
+  if (target === secret && !mode && !uid && !gid) return secret;
+  return {
+    source: secret,
+    target,
+    ...(uid ? { uid } : {}),
+    ...(gid ? { gid } : {}),
+    ...(mode ? { mode: parseInt(mode, 8) } : {}),
+  };
+}
+
+function toSwarm(service: string, keys: Record<string, unknown>, notes: string[]): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  const deploy: Record<string, unknown> = isPlainObject(keys.deploy) ? { ...keys.deploy } : {};
+  for (const [key, value] of Object.entries(keys)) {
+    if (key in SWARM_LEAVES_OUT) {
+      notes.push(`${service}: ${key} left out of the stack file (${SWARM_LEAVES_OUT[key]})`);
+    } else if (key === 'restart') {
+      const [policy = '', attempts] = String(value).split(':');
+      if (!deploy.restart_policy) {
+        deploy.restart_policy = { condition: RESTART_CONDITIONS[policy] ?? 'any', ...(attempts ? { max_attempts: Number(attempts) } : {}) };
+      }
+      notes.push(`${service}: restart: ${String(value)} written as deploy.restart_policy`);
+    } else if (key === 'cpus' || key === 'mem_limit') {
+      const resources = isPlainObject(deploy.resources) ? { ...deploy.resources } : {};
+      const limits = isPlainObject(resources.limits) ? { ...resources.limits } : {};
+      if (key === 'cpus') limits.cpus = String(value);
+      else limits.memory = String(value);
+      deploy.resources = { ...resources, limits };
+      notes.push(`${service}: ${key} written as deploy.resources.limits`);
+    } else if (key === 'depends_on') {
+      result.depends_on = Array.isArray(value) ? value : Object.keys(value as object);
+    } else if (key !== 'deploy') {
+      result[key] = value;
+    }
+  }
+  if (Object.keys(deploy).length > 0) result.deploy = deploy;
+  return result;
+}
+
+function relativePath(fromDir: string, projectPath: string): string {
+  const path = relative(fromDir, projectPath).split('\\').join('/');
+  return path.startsWith('.') ? path : `./${posix.normalize(path)}`;
+}

@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { UsageError, formatPosition, type SourcePosition } from '../errors.js';
+import { locate, type YamlPath } from './locate.js';
+import { manifestSchema, type Manifest } from './schema.js';
+import { semanticProblems } from './rules.js';
+
+export const DEFAULT_MANIFEST = 'compose/stack.yaml';
+
+export interface ManifestProblem {
+  position: SourcePosition;
+  message: string;
+}
+
+/** Every problem of a manifest at once, each with its place, so one run shows them all. */
+export class ManifestError extends UsageError {
+  constructor(readonly problems: ManifestProblem[]) {
+    super(problems.map((p) => `${formatPosition(p.position)}: ${p.message}`).join('\n'));
+  }
+}
+
+export interface LoadedManifest {
+  manifest: Manifest;
+  /** The manifest path as given, relative to the working directory when possible. */
+  file: string;
+  /** Where a path of the manifest was written. */
+  locate(path: YamlPath): SourcePosition;
+}
+
+export function loadManifest(path: string, cwd = process.cwd()): LoadedManifest {
+  const file = relative(cwd, path) || path;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new UsageError(`${file}: no manifest here; create it (see README "The manifest") or pass --manifest PATH`);
+    throw new UsageError(`${file}: cannot read the manifest (${code ?? 'unknown error'})`);
+  }
+  return parseManifest(text, file);
+}
+
+export function parseManifest(text: string, file: string): LoadedManifest {
+  const start = { file, line: 1, column: 1 };
+  if (text.includes('\u0000')) throw new ManifestError([{ position: start, message: 'this is binary data, not YAML; the manifest is a YAML file' }]);
+  if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
+    throw new ManifestError([{ position: start, message: 'the manifest is empty; it needs at least name:, environments: and services: (see README "The manifest")' }]);
+  }
+
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
+  const where = (path: YamlPath) => locate(doc, lines, file, path);
+  if (doc.errors.length > 0) {
+    throw new ManifestError(
+      doc.errors.map((error) => {
+        const pos = error.linePos?.[0];
+        return {
+          position: pos ? { file, line: pos.line, column: pos.col } : start,
+          message: `not valid YAML: ${yamlMessage(error.message)}`,
+        };
+      }),
+    );
+  }
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    // yaml refuses to expand aliases past the count: a billion-laughs document.
+    throw new ManifestError([{ position: start, message: 'too many alias expansions (an alias bomb?); a manifest needs few anchors and aliases' }]);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ManifestError([{ position: start, message: 'the manifest must be a YAML mapping with name:, environments: and services:' }]);
+  }
+
+  const parsed = manifestSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new ManifestError(sortProblems(parsed.error.issues.flatMap((issue) => schemaProblems(issue, data, where))));
+  }
+  const problems = semanticProblems(parsed.data).map(({ path, message }) => ({ position: where(path), message }));
+  if (problems.length > 0) throw new ManifestError(sortProblems(problems));
+  return { manifest: parsed.data, file, locate: where };
+}
+
+function yamlMessage(message: string): string {
+  // yaml appends " at line N, column M" and a code frame; the position is ours to print.
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function schemaProblems(issue: z.core.$ZodIssue, data: unknown, where: (path: YamlPath) => SourcePosition): ManifestProblem[] {
+  const path = issue.path as PropertyKey[];
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ position: where([...path, key]), message: unknownKeyMessage(key, path) }));
+  }
+  if (issue.code === 'invalid_type' && valueAt(data, path) === undefined) {
+    return [{ position: where(path), message: `${String(path.at(-1))}: is required here` }];
+  }
+  if (issue.code === 'invalid_union') {
+    // Report inside the alternative whose shape the input has, not a bare "invalid input".
+    const matching = issue.errors.filter((branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
+    if (matching.length === 1) return matching[0]!.flatMap((inner) => schemaProblems({ ...inner, path: [...path, ...inner.path] } as z.core.$ZodIssue, data, where));
+  }
+  if (issue.code === 'invalid_key') {
+    return [{ position: where(path), message: `${String(path.at(-1))}: ${issue.issues[0]?.message ?? issue.message}` }];
+  }
+  const subject = path.length > 0 ? `${String(path.at(-1))}: ` : '';
+  // zod's own wording starts with "Invalid input"; the schema's messages already say what to do.
+  const message = issue.code === 'invalid_type' && issue.message.startsWith('Invalid input') ? `must be ${article(issue.expected)}` : issue.message;
+  return [{ position: where(path), message: `${subject}${message}` }];
+}
+
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const segment of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+function unknownKeyMessage(key: string, parentPath: readonly PropertyKey[]): string {
+  const inService = parentPath.length === 2 && parentPath[0] === 'services';
+  if (inService && (key === 'environment' || key === 'env_file')) {
+    return `${key}: planes writes environment and env_file itself; put non-secret settings under config: and list them in the service's config:, and secrets under secrets:`;
+  }
+  return `${key}: unknown key here; remove it or check its spelling (the schema: planes schema)`;
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function sortProblems(problems: ManifestProblem[]): ManifestProblem[] {
+  return problems.sort((a, b) => a.position.line - b.position.line || a.position.column - b.position.column);
+}

@@ -1,0 +1,160 @@
+import { classifyName } from '../detect/names.js';
+import { detectCredentials } from '../detect/values.js';
+import { configValueIn, environmentNames, isPerEnvironment, secretMounts } from './model.js';
+import type { Manifest } from './schema.js';
+import type { YamlPath } from './locate.js';
+
+export interface SemanticProblem {
+  path: YamlPath;
+  message: string;
+}
+
+type Check = (manifest: Manifest) => SemanticProblem[];
+
+/**
+ * What the schema alone cannot say: references between sections, one plane per setting,
+ * and no secret hiding in a non-secret plane.
+ */
+const checks: Check[] = [
+  atLeastOneEnvironment,
+  uniqueEnvironmentFiles,
+  onePlanePerSetting,
+  noSecretInConfig,
+  perEnvironmentKeysAreEnvironments,
+  serviceReferencesExist,
+  noSecretInBuildArgs,
+  secretMountsDoNotCollide,
+];
+
+export function semanticProblems(manifest: Manifest): SemanticProblem[] {
+  return checks.flatMap((check) => check(manifest));
+}
+
+function atLeastOneEnvironment(manifest: Manifest): SemanticProblem[] {
+  if (environmentNames(manifest).length > 0) return [];
+  return [{ path: ['environments'], message: 'environments: declare at least one, e.g. dev: {target: compose, file: docker-compose.yml}' }];
+}
+
+function uniqueEnvironmentFiles(manifest: Manifest): SemanticProblem[] {
+  const seen = new Map<string, string>();
+  const problems: SemanticProblem[] = [];
+  for (const [name, { file }] of Object.entries(manifest.environments)) {
+    const other = seen.get(file);
+    if (other) problems.push({ path: ['environments', name, 'file'], message: `file: ${file} is already the file of ${other}; give each environment its own file` });
+    seen.set(file, name);
+  }
+  return problems;
+}
+
+function onePlanePerSetting(manifest: Manifest): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  const secretNames = new Set(Object.keys(manifest.secrets));
+  for (const key of Object.keys(manifest.config)) {
+    const lower = key.toLowerCase();
+    if (secretNames.has(lower)) {
+      problems.push({ path: ['config', key], message: `${key} is both a config setting and the secret ${lower}; a setting lives in one plane: remove it from config` });
+    } else if (lower in manifest.build_secrets) {
+      problems.push({ path: ['config', key], message: `${key} is both a config setting and the build secret ${lower}; a setting lives in one plane: remove it from config` });
+    }
+  }
+  for (const name of Object.keys(manifest.build_secrets)) {
+    if (secretNames.has(name)) {
+      problems.push({ path: ['build_secrets', name], message: `${name} is both a runtime secret and a build secret; Compose has one secret namespace: rename one of them` });
+    }
+  }
+  return problems;
+}
+
+function noSecretInConfig(manifest: Manifest): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  for (const [key, value] of Object.entries(manifest.config)) {
+    if (classifyName(key).secret) {
+      problems.push({ path: ['config', key], message: `${key} is named like a secret; config is not secret: move it to secrets: (and mount it as a file)` });
+      continue;
+    }
+    for (const environment of valueEnvironments(manifest, value)) {
+      const text = configValueIn(value, environment) ?? '';
+      const match = detectCredentials(text).find((m) => m.severity === 'error');
+      if (match) {
+        const path = isPerEnvironment(value) ? ['config', key, environment] : ['config', key];
+        problems.push({ path, message: `${key} holds what looks like a credential (${match.description}); move it to secrets:` });
+        break;
+      }
+    }
+  }
+  return problems;
+}
+
+function valueEnvironments(manifest: Manifest, value: Manifest['config'][string]): string[] {
+  return isPerEnvironment(value) ? Object.keys(value) : environmentNames(manifest).slice(0, 1);
+}
+
+function perEnvironmentKeysAreEnvironments(manifest: Manifest): SemanticProblem[] {
+  const known = new Set(environmentNames(manifest));
+  const hint = `environments are: ${[...known].join(', ')}`;
+  const problems: SemanticProblem[] = [];
+  for (const [key, value] of Object.entries(manifest.config)) {
+    if (!isPerEnvironment(value)) continue;
+    for (const environment of Object.keys(value)) {
+      if (!known.has(environment)) problems.push({ path: ['config', key, environment], message: `${environment} is not an environment; ${hint}` });
+    }
+  }
+  for (const [name, service] of Object.entries(manifest.services)) {
+    for (const environment of Object.keys(service.overrides ?? {})) {
+      if (!known.has(environment)) problems.push({ path: ['services', name, 'overrides', environment], message: `${environment} is not an environment; ${hint}` });
+    }
+  }
+  return problems;
+}
+
+function serviceReferencesExist(manifest: Manifest): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  for (const [name, service] of Object.entries(manifest.services)) {
+    (service.config ?? []).forEach((key, index) => {
+      if (!(key in manifest.config)) {
+        problems.push({ path: ['services', name, 'config', index], message: `${key} is not declared under config:; add it there or remove it here` });
+      }
+    });
+    const mounts = Array.isArray(service.secrets) ? service.secrets.map((secret, index) => ({ secret, at: index as PropertyKey })) : Object.keys(service.secrets ?? {}).map((secret) => ({ secret, at: secret as PropertyKey }));
+    for (const { secret, at } of mounts) {
+      if (secret in manifest.secrets) continue;
+      const hint = secret in manifest.build_secrets ? ' (it is a build secret: list it under build.secrets instead)' : '; add it there or remove it here';
+      problems.push({ path: ['services', name, 'secrets', at], message: `secret ${secret} is not declared under secrets:${hint}` });
+    }
+    (service.build?.secrets ?? []).forEach((secret, index) => {
+      if (secret in manifest.build_secrets) return;
+      const hint = secret in manifest.secrets ? ' (it is a runtime secret: list it under the service\'s secrets: instead)' : '; add it there or remove it here';
+      problems.push({ path: ['services', name, 'build', 'secrets', index], message: `build secret ${secret} is not declared under build_secrets:${hint}` });
+    });
+  }
+  return problems;
+}
+
+function noSecretInBuildArgs(manifest: Manifest): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  for (const [name, service] of Object.entries(manifest.services)) {
+    for (const [arg, value] of Object.entries(service.build?.args ?? {})) {
+      const secretName = classifyName(arg).secret;
+      const credential = detectCredentials(String(value)).some((m) => m.severity === 'error');
+      if (secretName || credential) {
+        problems.push({ path: ['services', name, 'build', 'args', arg], message: `${arg}: build arguments persist in the image; declare it under build_secrets: and list it in build.secrets` });
+      }
+    }
+  }
+  return problems;
+}
+
+function secretMountsDoNotCollide(manifest: Manifest): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  for (const [name, service] of Object.entries(manifest.services)) {
+    const targets = new Set<string>();
+    const variables = new Set<string>(service.config ?? []);
+    for (const mount of secretMounts(service)) {
+      if (targets.has(mount.target)) problems.push({ path: ['services', name, 'secrets', mount.secret], message: `two secrets land on /run/secrets/${mount.target}; give one another target:` });
+      targets.add(mount.target);
+      if (mount.env && variables.has(mount.env)) problems.push({ path: ['services', name, 'secrets', mount.secret, 'env'], message: `${mount.env} is set twice in this service; use another variable name` });
+      if (mount.env) variables.add(mount.env);
+    }
+  }
+  return problems;
+}

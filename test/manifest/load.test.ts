@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { ManifestError, parseManifest } from '../../src/manifest/load.js';
+
+const MINIMAL = `name: shop
+environments:
+  dev: { target: compose, file: docker-compose.yml }
+services:
+  web:
+    image: nginx:1.27
+`;
+
+function problemsOf(text: string): string[] {
+  try {
+    parseManifest(text, 'stack.yaml');
+  } catch (error) {
+    if (error instanceof ManifestError) return error.message.split('\n');
+    throw error;
+  }
+  throw new Error('expected the manifest to be rejected');
+}
+
+describe('good manifests', () => {
+  it('accepts a minimal manifest and fills the defaults', () => {
+    const { manifest } = parseManifest(MINIMAL, 'stack.yaml');
+    expect(manifest.name).toBe('shop');
+    expect(manifest.config).toEqual({});
+    expect(manifest.secrets).toEqual({});
+    expect(manifest.services.web?.image).toBe('nginx:1.27');
+  });
+
+  it('accepts the reference stack', () => {
+    const { manifest } = parseManifest(readFileSync('compose/stack.yaml', 'utf8'), 'compose/stack.yaml');
+    expect(Object.keys(manifest.services)).toEqual(['api', 'worker', 'db', 'redis']);
+    expect(manifest.secrets.postgres_password?.generate).toEqual({ length: 32, charset: 'alphanumeric' });
+  });
+
+  it('locates a path where it was written', () => {
+    const loaded = parseManifest(MINIMAL, 'stack.yaml');
+    expect(loaded.locate(['services', 'web', 'image'])).toEqual({ file: 'stack.yaml', line: 6, column: 5 });
+  });
+});
+
+// Each bad manifest: what to change in MINIMAL (or a whole text), the problem expected, and where.
+const BAD: { name: string; text: string; message: RegExp; at: string }[] = [
+  { name: 'an empty file', text: '', message: /the manifest is empty/, at: '1:1' },
+  { name: 'only comments', text: '# nothing yet\n', message: /the manifest is empty/, at: '1:1' },
+  { name: 'not YAML', text: 'name: shop\nservices: [a\n', message: /not valid YAML/, at: '3:1' },
+  { name: 'a YAML list', text: '- a\n- b\n', message: /must be a YAML mapping/, at: '1:1' },
+  { name: 'a duplicate key', text: MINIMAL + 'name: other\n', message: /not valid YAML: Map keys must be unique/, at: '7:1' },
+  { name: 'an unknown top-level key', text: MINIMAL + 'servics: {}\n', message: /servics: unknown key here/, at: '7:1' },
+  {
+    name: 'an unknown service key',
+    text: MINIMAL + '    imagee: x\n',
+    message: /imagee: unknown key here/,
+    at: '7:5',
+  },
+  {
+    name: 'environment in a service',
+    text: MINIMAL + '    environment: { A: b }\n',
+    message: /environment: planes writes environment and env_file itself; put non-secret settings under config:/,
+    at: '7:5',
+  },
+  {
+    name: 'a missing image',
+    text: MINIMAL.replace('    image: nginx:1.27\n', '    ports: ["80:80"]\n'),
+    message: /image: is required here/,
+    at: '5:3',
+  },
+  {
+    name: 'a service name Compose rejects',
+    text: MINIMAL.replace('  web:', '  "web app":'),
+    message: /must be a Compose service name/,
+    at: '5:3',
+  },
+  {
+    name: 'a stack name Compose rejects',
+    text: MINIMAL.replace('name: shop', 'name: Shop!'),
+    message: /name: must be a Compose project name/,
+    at: '1:1',
+  },
+  {
+    name: 'a secret referenced but not declared',
+    text: MINIMAL + '    secrets: [db_password]\n',
+    message: /secret db_password is not declared under secrets:/,
+    at: '7:15',
+  },
+  {
+    name: 'a config setting referenced but not declared',
+    text: MINIMAL + '    config: [LOG_LEVEL]\n',
+    message: /LOG_LEVEL is not declared under config:/,
+    at: '7:14',
+  },
+  {
+    name: 'a setting given two planes',
+    text: MINIMAL + 'config:\n  DB_PASSWORD_HOST: x\n  API_KEY_ID: y\n  JWT_SECRET_ALIAS: z\n  SESSION_KEY: q\nsecrets:\n  session_key: { generate: { length: 32 } }\n',
+    message: /SESSION_KEY is both a config setting and the secret session_key; a setting lives in one plane/,
+    at: '11:3',
+  },
+  {
+    name: 'a secret-looking name under config',
+    text: MINIMAL + 'config:\n  DB_PASSWORD: hunter2isverysecret\n',
+    message: /DB_PASSWORD is named like a secret; config is not secret: move it to secrets:/,
+    at: '8:3',
+  },
+  {
+    name: 'a credential value under config',
+    text: MINIMAL + 'config:\n  DATABASE_URL: postgres://app:S3cr3tPassw0rd@db/app\n',
+    message: /DATABASE_URL holds what looks like a credential .*; move it to secrets:/,
+    at: '8:3',
+  },
+  {
+    name: 'a credential in one environment of a setting',
+    text: MINIMAL + 'config:\n  UPSTREAM: { dev: "http://localhost", prod: "https://u:Pr0dPassw0rd9@up.example.com" }\n',
+    message: /UPSTREAM holds what looks like a credential/,
+    at: '8:40',
+  },
+  {
+    name: 'a per-environment value for an unknown environment',
+    text: MINIMAL + 'config:\n  DEBUG: { dev: "true", staging: "false" }\n',
+    message: /staging is not an environment; environments are: dev/,
+    at: '8:25',
+  },
+  {
+    name: 'a build secret used as a runtime secret',
+    text: MINIMAL + '    secrets: [npm_token]\nbuild_secrets:\n  npm_token: { env: NPM_TOKEN }\n',
+    message: /secret npm_token is not declared under secrets: \(it is a build secret/,
+    at: '7:15',
+  },
+  {
+    name: 'a secret build argument',
+    text: MINIMAL + '    build: { context: ., args: { NPM_TOKEN: abc } }\n',
+    message: /NPM_TOKEN: build arguments persist in the image; declare it under build_secrets:/,
+    at: '7:34',
+  },
+  {
+    name: 'an unquoted file mode',
+    text: MINIMAL + '    secrets: { s: { mode: 0400 } }\nsecrets:\n  s: { generate: { length: 16 } }\n',
+    message: /write the mode as a quoted octal string/,
+    at: '7:21',
+  },
+  {
+    name: 'a secret source with two kinds',
+    text: MINIMAL + 'secrets:\n  s: { source: { env: A, file: b } }\n',
+    message: /give exactly one of file:, env: or command:/,
+    at: '8:8',
+  },
+];
+
+describe('bad manifests', () => {
+  it.each(BAD)('rejects $name with file:line:column and what to do', ({ text, message, at }) => {
+    const problems = problemsOf(text);
+    const match = problems.find((line) => message.test(line));
+    expect(match, problems.join('\n')).toBeDefined();
+    expect(match!.startsWith(`stack.yaml:${at}: `), match).toBe(true);
+  });
+
+  it('reports every problem at once, in file order', () => {
+    const problems = problemsOf(MINIMAL + '    config: [A, B]\n    secrets: [c]\n');
+    expect(problems).toHaveLength(3);
+    expect(problems.map((p) => p.split(': ')[0])).toEqual(['stack.yaml:7:14', 'stack.yaml:7:17', 'stack.yaml:8:15']);
+  });
+
+  it('never repeats a secret-looking config value in its message', () => {
+    const problems = problemsOf(MINIMAL + 'config:\n  DATABASE_URL: postgres://app:S3cr3tPassw0rd@db/app\n').join('\n');
+    expect(problems).not.toContain('S3cr3tPassw0rd');
+  });
+
+  it('stops an alias bomb', () => {
+    const bomb = ['name: shop', 'a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 8; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`);
+    expect(problemsOf(bomb.join('\n') + '\n').join('\n')).toMatch(/alias/i);
+  });
+});
