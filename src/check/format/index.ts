@@ -1,0 +1,24 @@
+import type { Report } from '../finding.js';
+import { formatGithub } from './github.js';
+import { formatJson } from './json.js';
+import { formatSarif, type SarifFormatOptions } from './sarif.js';
+import { formatText, type TextFormatOptions } from './text.js';
+
+export type { RuleDescription } from './sarif.js';
+
+/** The `--format` choices; the first is the default. */
+export const formatNames = ['text', 'json', 'sarif', 'github'] as const;
+
+export type FormatName = (typeof formatNames)[number];
+
+/** Everything any formatter needs; each one reads only its own part. */
+export type FormatContext = TextFormatOptions & SarifFormatOptions;
+
+export type Formatter = (report: Report, context: FormatContext) => string;
+
+export const formatters: Readonly<Record<FormatName, Formatter>> = {
+  text: formatText,
+  json: formatJson,
+  sarif: formatSarif,
+  github: formatGithub,
+};

@@ -1,0 +1,81 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseManifest } from '../../src/manifest/load.js';
+import { setupDevSecrets } from '../../src/setup/dev-secrets.js';
+import { randomSecret } from '../../src/setup/random.js';
+
+const MANIFEST = parseManifest(
+  `name: shop
+environments: { dev: { target: compose, file: docker-compose.yml } }
+secrets:
+  db_password: { generate: { length: 40 } }
+  signing_key: { generate: { length: 64, charset: hex } }
+  llm_api_key: { description: LLM key, example: sk-your-key, dev: example }
+  payment_key: { description: Payment provider key }
+services:
+  api: { image: shop/api }
+`,
+  'stack.yaml',
+).manifest;
+
+function root(): string {
+  return mkdtempSync(join(tmpdir(), 'planes-setup-'));
+}
+
+describe('planes setup', () => {
+  it('creates random secrets of the asked length and charset, 0600 in a 0700 directory', () => {
+    const dir = root();
+    const result = setupDevSecrets(MANIFEST, dir);
+    expect(result.created).toEqual(['secrets/db_password.txt', 'secrets/signing_key.txt']);
+    expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+    for (const file of result.created) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'secrets/db_password.txt'), 'utf8')).toMatch(/^[A-Za-z0-9]{40}$/);
+    expect(readFileSync(join(dir, 'secrets/signing_key.txt'), 'utf8')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('fills a dev secret from its example when the manifest allows it, and lists the ones an operator must provide', () => {
+    const dir = root();
+    const result = setupDevSecrets(MANIFEST, dir);
+    expect(result.fromExample).toEqual(['secrets/llm_api_key.txt']);
+    expect(readFileSync(join(dir, 'secrets/llm_api_key.txt'), 'utf8')).toBe('sk-your-key');
+    expect(result.missing).toEqual([{ name: 'payment_key', file: 'secrets/payment_key.txt', example: 'secrets/payment_key.txt.example', description: 'Payment provider key' }]);
+  });
+
+  it('never overwrites an existing secret file and is idempotent', () => {
+    const dir = root();
+    mkdirSync(join(dir, 'secrets'), { mode: 0o700 });
+    writeFileSync(join(dir, 'secrets/db_password.txt'), 'kept-as-it-is', { mode: 0o600 });
+    const first = setupDevSecrets(MANIFEST, dir);
+    expect(first.existing).toEqual(['secrets/db_password.txt']);
+    expect(readFileSync(join(dir, 'secrets/db_password.txt'), 'utf8')).toBe('kept-as-it-is');
+    const signing = readFileSync(join(dir, 'secrets/signing_key.txt'), 'utf8');
+
+    const second = setupDevSecrets(MANIFEST, dir);
+    expect(second.created).toEqual([]);
+    expect(second.existing).toHaveLength(3);
+    expect(readFileSync(join(dir, 'secrets/signing_key.txt'), 'utf8')).toBe(signing);
+    expect(readdirSync(join(dir, 'secrets')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('tightens a secrets directory that others can read', () => {
+    const dir = root();
+    mkdirSync(join(dir, 'secrets'));
+    chmodSync(join(dir, 'secrets'), 0o755);
+    expect(setupDevSecrets(MANIFEST, dir).tightenedDirectory).toBe(true);
+    expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('random secrets', () => {
+  it('use every character of the alphabet and nothing else', () => {
+    const sample = randomSecret(20_000, 'base64url');
+    expect(sample).toMatch(/^[A-Za-z0-9_-]{20000}$/);
+    expect(new Set(sample).size).toBe(64);
+  });
+
+  it('differ from one call to the next', () => {
+    expect(randomSecret(32, 'alphanumeric')).not.toBe(randomSecret(32, 'alphanumeric'));
+  });
+});
