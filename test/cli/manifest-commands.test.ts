@@ -1,0 +1,152 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { planes } from '../support/cli.js';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A copy of the reference stack's manifest in a fresh project directory. */
+function project(manifest?: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'planes-cli-'));
+  mkdirSync(join(root, 'compose'));
+  if (manifest === undefined) cpSync(join(REPO, 'compose', 'stack.yaml'), join(root, 'compose', 'stack.yaml'));
+  else writeFileSync(join(root, 'compose', 'stack.yaml'), manifest);
+  return root;
+}
+
+function filesUnder(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(root.length + 1))
+    .sort();
+}
+
+describe('planes generate', () => {
+  it('writes every file of the reference stack, byte for byte the committed ones', () => {
+    const root = project();
+    const result = planes(['generate'], root);
+    expect(result.status, result.stderr).toBe(0);
+    for (const file of ['docker-compose.yml', 'docker-compose.prod.yml', 'config/common.env', 'config/dev.env', 'config/prod.env', 'secrets/llm_api_key.txt.example']) {
+      expect(readFileSync(join(root, file), 'utf8'), file).toBe(readFileSync(join(REPO, file), 'utf8'));
+    }
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toContain('secrets/*.txt\n');
+  });
+
+  it('--check passes on an up-to-date project and writes nothing', () => {
+    const root = project();
+    planes(['generate'], root);
+    const before = filesUnder(root);
+    const result = planes(['generate', '--check'], root);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(filesUnder(root)).toEqual(before);
+  });
+
+  it('--check exits 1 with a unified diff when a generated file drifted, and writes nothing', () => {
+    const root = project();
+    planes(['generate'], root);
+    const edited = readFileSync(join(root, 'config/common.env'), 'utf8').replace('LOG_LEVEL=INFO', 'LOG_LEVEL=DEBUG');
+    writeFileSync(join(root, 'config/common.env'), edited);
+    const result = planes(['generate', '--check'], root);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('--- a/config/common.env');
+    expect(result.stdout).toContain('+++ b/config/common.env');
+    expect(result.stdout).toMatch(/^-LOG_LEVEL=DEBUG$/m);
+    expect(result.stdout).toMatch(/^\+LOG_LEVEL=INFO$/m);
+    expect(result.stderr).toContain('run `planes generate`');
+    expect(readFileSync(join(root, 'config/common.env'), 'utf8')).toBe(edited);
+  });
+
+  it('--check reports a missing generated file', () => {
+    const root = project();
+    const result = planes(['generate', '--check'], root);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('+++ b/docker-compose.prod.yml');
+    expect(existsSync(join(root, 'docker-compose.prod.yml'))).toBe(false);
+  });
+
+  it.each([
+    ['an empty manifest', ''],
+    ['a manifest that is not YAML', 'name: [shop\n'],
+    ['a manifest with an unknown key', readFileSync(join(REPO, 'compose', 'stack.yaml'), 'utf8') + 'extra: 1\n'],
+  ])('refuses %s with file:line, exit 2, no stack trace, nothing written', (_, manifest) => {
+    const root = project(manifest);
+    const result = planes(['generate'], root);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^planes: compose\/stack\.yaml:\d+:\d+: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(filesUnder(root)).toEqual(['compose/stack.yaml']);
+  });
+
+  it('refuses a missing manifest with exit 2', () => {
+    const root = mkdtempSync(join(tmpdir(), 'planes-cli-'));
+    const result = planes(['generate'], root);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('compose/stack.yaml: no manifest here');
+  });
+
+  it('leaves the previous files whole when the new manifest is bad', () => {
+    const root = project();
+    planes(['generate'], root);
+    const before = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+    writeFileSync(join(root, 'compose', 'stack.yaml'), readFileSync(join(root, 'compose', 'stack.yaml'), 'utf8').replace('LOG_LEVEL: INFO', 'LOG_PASSWORD: hunter2isverysecret'));
+    const result = planes(['generate'], root);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('compose/stack.yaml:');
+    expect(result.stderr).not.toContain('hunter2isverysecret');
+    expect(readFileSync(join(root, 'docker-compose.yml'), 'utf8')).toBe(before);
+  });
+});
+
+describe('planes setup', () => {
+  it('creates the dev secrets of the reference stack 0600 in a 0700 directory, and never overwrites them', () => {
+    const root = project();
+    const first = planes(['setup'], root);
+    expect(first.status, first.stderr).toBe(0);
+    const files = ['postgres_password', 'redis_password', 'session_signing_key', 'llm_api_key'].map((n) => join(root, 'secrets', `${n}.txt`));
+    expect(statSync(join(root, 'secrets')).mode & 0o777).toBe(0o700);
+    const values = files.map((file) => {
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      return readFileSync(file, 'utf8');
+    });
+    for (const value of values) expect(first.stderr).not.toContain(value);
+    const second = planes(['setup'], root);
+    expect(second.status).toBe(0);
+    expect(second.stderr).toContain('0 created, 4 already there');
+    expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(values);
+  });
+
+  it('exits 1 and says which file to copy when an operator must provide a secret', () => {
+    const root = project(readFileSync(join(REPO, 'compose', 'stack.yaml'), 'utf8').replace('    dev: example\n', ''));
+    const result = planes(['setup'], root);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('secrets/llm_api_key.txt (API key of the LLM provider, provided by an operator): cp secrets/llm_api_key.txt.example secrets/llm_api_key.txt');
+    expect(existsSync(join(root, 'secrets', 'postgres_password.txt'))).toBe(true);
+  });
+});
+
+describe('planes plan', () => {
+  it('prints every setting of every environment with its plane and where it lands', () => {
+    const result = planes(['plan'], REPO);
+    expect(result.status, result.stderr).toBe(0);
+    const dev = result.stdout.slice(0, result.stdout.indexOf('prod:'));
+    const prod = result.stdout.slice(result.stdout.indexOf('prod:'));
+    expect(dev).toMatch(/DEBUG\s+config\s+api,worker\s+env_file config\/dev\.env: DEBUG/);
+    expect(dev).toMatch(/postgres_password\s+secret\s+api,worker,db\s+\/run\/secrets\/postgres_password \(DB_PASSWORD_FILE\), \/run\/secrets\/postgres_password \(POSTGRES_PASSWORD_FILE\) <- file secrets\/postgres_password\.txt/);
+    expect(dev).toMatch(/pip_index_token\s+build\s+api,worker\s+BuildKit secret id=pip_index_token <- variable PIP_INDEX_TOKEN/);
+    expect(prod).toMatch(/llm_api_key\s+external\s+api,worker\s+\/run\/secrets\/llm_api_key \(LLM_API_KEY_FILE\) <- Swarm secret shop_llm_api_key/);
+    expect(prod).toMatch(/pip_index_token\s+build\s+api,worker\s+not in the stack file; CI builds with docker buildx build --secret id=pip_index_token,env=PIP_INDEX_TOKEN/);
+  });
+
+  it('--json gives the same rows to programs', () => {
+    const rows = JSON.parse(planes(['plan', '--json'], REPO).stdout) as { environment: string; setting: string; plane: string }[];
+    expect(rows.filter((r) => r.environment === 'prod' && r.plane === 'external').map((r) => r.setting)).toEqual(['postgres_password', 'redis_password', 'session_signing_key', 'llm_api_key']);
+  });
+});
+
+describe('planes schema', () => {
+  it('prints the committed JSON Schema', () => {
+    expect(planes(['schema'], REPO).stdout).toBe(readFileSync(join(REPO, 'schema', 'stack.schema.json'), 'utf8'));
+  });
+});
