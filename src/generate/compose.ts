@@ -49,13 +49,15 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     mounts.forEach((mount) => usedSecrets.add(mount.secret));
     if (target === 'compose') service.build?.secrets?.forEach((secret) => usedBuildSecrets.add(secret));
     const passThrough = target === 'swarm' ? toSwarm(name, passThroughOf(service, environment), notes) : passThroughOf(service, environment);
+    const owned = mounts.filter((m) => m.mode || m.uid || m.gid).map((m) => m.secret);
+    if (target === 'compose' && owned.length > 0) notes.push(`${name}: mode/uid/gid of ${owned.join(', ')} apply in Swarm only (Compose bind-mounts secret files as they are on the host)`);
     if (target === 'swarm' && service.build) notes.push(`${name}: build left out of ${file} (Swarm runs images; build them in CI with docker buildx build --secret)`);
     services[name] = {
       image: service.image,
       ...(target === 'compose' && service.build ? { build: buildSection(service.build, here) } : {}),
       ...envFileSection(service, environment, here),
       ...secretPathVariables(mounts),
-      ...(mounts.length > 0 ? { secrets: mounts.map(serviceSecret) } : {}),
+      ...(mounts.length > 0 ? { secrets: mounts.map((mount) => serviceSecret(target === 'compose' ? withoutFileOwnership(mount) : mount)) } : {}),
       ...passThrough,
     };
   }
@@ -110,6 +112,16 @@ function envFileSection(service: ManifestService, environment: string, here: str
 function secretPathVariables(mounts: SecretMount[]): Record<string, unknown> {
   const variables = mounts.filter((m) => m.env).map((m) => [m.env!, `${RUN_SECRETS}/${m.target}`]);
   return variables.length > 0 ? { environment: Object.fromEntries(variables) } : {};
+}
+
+/**
+ * Compose bind-mounts file secrets: `mode`, `uid` and `gid` would be ignored with a warning
+ * and the container sees the host file as it is (0600 from `planes setup`). They are
+ * written only where they take effect, in Swarm.
+ */
+function withoutFileOwnership(mount: SecretMount): SecretMount {
+  const { secret, target, env } = mount;
+  return { secret, target, ...(env ? { env } : {}) };
 }
 
 function serviceSecret(mount: SecretMount): unknown {

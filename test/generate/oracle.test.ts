@@ -53,7 +53,8 @@ describe.skipIf(!available)('the real Docker tools accept what planes generates'
       API_KEY_FILE: '/run/secrets/api_key',
     });
     expect(app.secrets).toEqual([
-      { source: 'db_password', target: 'db.pw', uid: '1000', gid: '1000', mode: 0o440 },
+      // mode/uid/gid are Swarm's: Compose would ignore them on a bind-mounted file.
+      { source: 'db_password', target: 'db.pw' },
       { source: 'api_key', target: '/run/secrets/api_key' },
     ]);
     expect(effective.secrets.db_password.file).toBe(join(root, 'secrets', 'db_password.txt'));

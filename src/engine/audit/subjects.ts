@@ -1,0 +1,93 @@
+import type Docker from 'dockerode';
+import { stackServices, STACK_LABEL } from '../services.js';
+import type { AuditSubject } from './findings.js';
+
+const PROJECT_LABEL = 'com.docker.compose.project';
+const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
+const SWARM_SERVICE_LABEL = 'com.docker.swarm.service.name';
+
+export interface AuditScope {
+  /** Compose project: its containers. */
+  project?: string;
+  /** Swarm stack: its services and their task containers. */
+  stack?: string;
+  images: boolean;
+}
+
+interface ContainerDetails {
+  Name?: string;
+  Image?: string;
+  Config?: { Env?: string[] | null; Image?: string; Labels?: Record<string, string> | null };
+}
+
+interface ImageDetails {
+  Id?: string;
+  Config?: { Env?: string[] | null };
+}
+
+/** Everything of the scope that carries an environment, as subjects of the audit. */
+export async function collectSubjects(docker: Docker, scope: AuditScope): Promise<AuditSubject[]> {
+  const subjects: AuditSubject[] = [];
+  const images = new Map<string, string>();
+
+  const labels = [
+    ...(scope.project ? [`${PROJECT_LABEL}=${scope.project}`] : []),
+    ...(scope.stack ? [`${STACK_LABEL}=${scope.stack}`] : []),
+  ];
+  // Each label is its own query: the engine ANDs the labels of one filter.
+  const seen = new Set<string>();
+  for (const label of labels) {
+    for (const summary of await docker.listContainers({ filters: { label: [label] } })) {
+      if (seen.has(summary.Id)) continue;
+      seen.add(summary.Id);
+      const details = (await docker.getContainer(summary.Id).inspect()) as ContainerDetails;
+      const containerLabels = details.Config?.Labels ?? {};
+      subjects.push({
+        file: `container:${(details.Name ?? summary.Id).replace(/^\//, '')}`,
+        service: containerLabels[COMPOSE_SERVICE_LABEL] ?? containerLabels[SWARM_SERVICE_LABEL] ?? null,
+        env: details.Config?.Env ?? [],
+      });
+      const ref = details.Config?.Image ?? summary.Image;
+      if (details.Image && !images.has(details.Image)) images.set(details.Image, ref);
+    }
+  }
+
+  if (scope.stack) {
+    for (const service of await stackServices(docker, scope.stack)) {
+      const container = service.Spec?.TaskTemplate?.ContainerSpec;
+      const name = service.Spec?.Name ?? service.ID;
+      subjects.push({ file: `service:${name}`, service: name, env: container?.Env ?? [] });
+      if (container?.Image) {
+        const ref = container.Image;
+        const id = await imageId(docker, ref);
+        if (id && !images.has(id)) images.set(id, ref);
+      }
+    }
+  }
+
+  if (scope.images) {
+    for (const [id, ref] of images) subjects.push(await imageSubject(docker, id, ref));
+  }
+  return subjects;
+}
+
+async function imageId(docker: Docker, ref: string): Promise<string | undefined> {
+  try {
+    return ((await docker.getImage(ref).inspect()) as ImageDetails).Id;
+  } catch {
+    // A service may name an image this node does not have (it runs elsewhere): nothing to inspect here.
+    return undefined;
+  }
+}
+
+async function imageSubject(docker: Docker, id: string, ref: string): Promise<AuditSubject> {
+  const image = docker.getImage(id);
+  const details = (await image.inspect()) as ImageDetails;
+  const history = (await image.history()) as { CreatedBy?: string }[];
+  return {
+    file: `image:${ref}`,
+    service: null,
+    env: details.Config?.Env ?? [],
+    history: history.map((layer) => layer.CreatedBy ?? '').filter(Boolean),
+  };
+}

@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { UsageError } from '../errors.js';
+
+/** The engine could not be used: unreachable, refused, or not in the state a command needs. */
+export class EngineError extends UsageError {}
+
+export interface Engine {
+  docker: Docker;
+  /** How the engine was addressed, for messages: DOCKER_HOST or the socket path. */
+  endpoint: string;
+}
+
+/**
+ * docker-modem picks the same socket when DOCKER_HOST is unset, but lazily; choosing it
+ * here lets every message name the socket that was actually tried.
+ */
+function defaultSocket(): string {
+  const user = join(homedir(), '.docker', 'run', 'docker.sock');
+  return existsSync(user) ? user : '/var/run/docker.sock';
+}
+
+/** A client for the engine of DOCKER_HOST, which docker-modem reads from the process environment. */
+export function engineClient(): Engine {
+  const host = process.env.DOCKER_HOST;
+  if (!host) {
+    const socketPath = defaultSocket();
+    return { docker: new Docker({ socketPath }), endpoint: `the socket ${socketPath} (DOCKER_HOST is not set)` };
+  }
+  try {
+    return { docker: new Docker(), endpoint: `DOCKER_HOST=${host}` };
+  } catch {
+    throw new EngineError(`DOCKER_HOST=${host} is not an engine address; use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host`);
+  }
+}
+
+/** One paragraph that says what went wrong talking to the engine and what to do about it. */
+export function connectionMessage(error: unknown, endpoint: string): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return `no Docker engine reachable at ${endpoint}: the socket does not exist. Start dockerd (here: bash scripts/docker-engine.sh) or point DOCKER_HOST at a running engine.`;
+    case 'ECONNREFUSED':
+      return `no Docker engine reachable at ${endpoint}: the connection was refused. Start dockerd (here: bash scripts/docker-engine.sh) or point DOCKER_HOST at a running engine.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied on ${endpoint}: this user may not talk to the Docker engine. Add the user to the docker group (then log in again), or run as a user that may.`;
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENOTFOUND':
+    case 'ECONNRESET':
+      return `no Docker engine reachable at ${endpoint} (${code}). Check DOCKER_HOST and that the engine is running and reachable from here.`;
+    default:
+      return undefined;
+  }
+}
+
+/** The message the engine sent with a failed request, without the status boilerplate. */
+function engineReason(error: unknown): string {
+  const e = error as { json?: { message?: unknown }; message?: unknown } | undefined;
+  if (typeof e?.json?.message === 'string') return e.json.message;
+  if (typeof e?.message === 'string') return e.message;
+  return String(error);
+}
+
+function statusCode(error: unknown): number | undefined {
+  const code = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * Turns a failed engine request into an EngineError that says what was being done. Errors
+ * that are not from the engine are bugs and are passed through untouched.
+ */
+export function engineFailure(error: unknown, doing: string, endpoint: string): Error {
+  const connection = connectionMessage(error, endpoint);
+  if (connection) return new EngineError(connection);
+  if (statusCode(error) !== undefined) return new EngineError(`the Docker engine refused ${doing}: ${engineReason(error)}`);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+interface SwarmInfo {
+  LocalNodeState?: string;
+  ControlAvailable?: boolean;
+}
+
+/** Connects and checks that the engine answers; with `swarmManager`, that it manages a Swarm. */
+export async function connectEngine(options: { swarmManager?: boolean } = {}): Promise<Engine> {
+  const engine = engineClient();
+  try {
+    await engine.docker.ping();
+  } catch (error) {
+    throw engineFailure(error, 'the connection check', engine.endpoint);
+  }
+  if (options.swarmManager) {
+    const problem = await swarmManagerProblem(engine);
+    if (problem) throw new EngineError(problem);
+  }
+  return engine;
+}
+
+/** Why this engine cannot manage Swarm secrets and services; undefined when it can. */
+export async function swarmManagerProblem(engine: Engine): Promise<string | undefined> {
+  let swarm: SwarmInfo | undefined;
+  try {
+    swarm = ((await engine.docker.info()) as { Swarm?: SwarmInfo }).Swarm;
+  } catch (error) {
+    throw engineFailure(error, 'the Swarm check', engine.endpoint);
+  }
+  return swarmProblem(swarm, engine.endpoint);
+}
+
+export function swarmProblem(swarm: SwarmInfo | undefined, endpoint: string): string | undefined {
+  if (swarm?.LocalNodeState !== 'active') {
+    return `the Docker engine at ${endpoint} is not part of a Swarm (state: ${swarm?.LocalNodeState || 'unknown'}). Run docker swarm init on it, or point DOCKER_HOST at a Swarm manager.`;
+  }
+  if (!swarm.ControlAvailable) {
+    return `the Docker engine at ${endpoint} is a Swarm worker, not a manager: secrets and services are managed on managers. Point DOCKER_HOST at a manager node.`;
+  }
+  return undefined;
+}
+
+/**
+ * docker-modem logs every request with its body when the `debug` package enables its
+ * `modem` namespace (DEBUG=modem, DEBUG=*): a request carrying a secret would print it.
+ */
+export function requestLoggingProblem(debug: string | undefined = process.env.DEBUG): string | undefined {
+  const patterns = (debug ?? '').split(/[\s,]+/).filter(Boolean);
+  const matches = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test('modem');
+  // As in `debug`, an exclusion (-pattern) wins over any inclusion.
+  const excluded = patterns.some((p) => p.startsWith('-') && matches(p.slice(1)));
+  const included = patterns.some((p) => !p.startsWith('-') && matches(p));
+  return included && !excluded ? `DEBUG=${debug} makes docker-modem log request bodies, which would print secret values; unset DEBUG (or add -modem to it) to send secrets` : undefined;
+}

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { secretFile } from '../generate/compose.js';
+import type { Manifest, SecretSource } from '../manifest/schema.js';
+
+/** Where the production value of a secret comes from; the dev file when the manifest names no source. */
+export function sourceOf(manifest: Manifest, secret: string): SecretSource {
+  return manifest.secrets[secret]?.source ?? { file: secretFile(secret) };
+}
+
+export function describeSource(source: SecretSource): string {
+  if ('file' in source) return `file ${source.file}`;
+  if ('env' in source) return `environment variable ${source.env}`;
+  return 'command';
+}
+
+export class SourceError extends UsageError {}
+
+/**
+ * Reads a secret value. It stays in memory: callers hand it to the engine or hash it,
+ * and nothing here ever prints, logs or writes it.
+ */
+export async function readSecretValue(
+  secret: string,
+  source: SecretSource,
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Buffer> {
+  const value = await readSource(secret, source, root, env);
+  if (value.length === 0) throw new SourceError(`secret ${secret}: its ${describeSource(source)} gives an empty value; an empty secret is almost certainly a mistake`);
+  return value;
+}
+
+async function readSource(secret: string, source: SecretSource, root: string, env: NodeJS.ProcessEnv): Promise<Buffer> {
+  if ('file' in source) {
+    const path = isAbsolute(source.file) ? source.file : join(root, source.file);
+    try {
+      return await readFile(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        throw new SourceError(`secret ${secret}: ${source.file} does not exist; create it (planes setup makes the dev ones) or give the secret a source: in the manifest`);
+      }
+      throw new SourceError(`secret ${secret}: cannot read ${source.file} (${code ?? 'unknown error'})`);
+    }
+  }
+  if ('env' in source) {
+    const value = env[source.env];
+    if (value === undefined) throw new SourceError(`secret ${secret}: the environment variable ${source.env} is not set; export it before running planes`);
+    return Buffer.from(value, 'utf8');
+  }
+  return runCommand(secret, source.command, root, env);
+}
+
+/** As the shell's $(…) does, a value printed by a command loses its trailing newlines. */
+export function trimTrailingNewlines(output: Buffer): Buffer {
+  let end = output.length;
+  while (end > 0 && (output[end - 1] === 0x0a || output[end - 1] === 0x0d)) end--;
+  return output.subarray(0, end);
+}
+
+function runCommand(secret: string, command: string, root: string, env: NodeJS.ProcessEnv): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    // stdin is closed so that a command waiting for a login prompt fails instead of hanging.
+    const child = spawn('sh', ['-c', command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error) => reject(new SourceError(`secret ${secret}: cannot run its source command (${error.message})`)));
+    child.on('close', (code, signal) => {
+      if (code === 0) {
+        resolve(trimTrailingNewlines(Buffer.concat(stdout)));
+        return;
+      }
+      const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
+      const err = Buffer.concat(stderr).toString('utf8').trim();
+      reject(new SourceError(`secret ${secret}: its source command \`${command}\` ${status}${err ? `; it said:\n${err}` : ' and printed nothing on stderr'}`));
+    });
+  });
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { auditReport, environmentFindings, historyBuildArgs, historyFindings, type AuditSubject } from '../../src/engine/audit/findings.js';
+import { addKnownValue, addSwarmLabels, emptyKnown } from '../../src/engine/audit/known.js';
+import { sha256Hex } from '../../src/engine/hash.js';
+import { planesLabels } from '../../src/engine/swarm-secrets.js';
+
+const SECRET = 'Vq3nX8pL2wR7tK9mZ4bY6cH1';
+
+function subject(env: string[], history?: string[]): AuditSubject {
+  return { file: 'container:shop-api-1', service: 'api', env, ...(history ? { history } : {}) };
+}
+
+describe('environmentFindings', () => {
+  it('is clean for config, paths to secrets and flags', () => {
+    const env = ['PATH=/usr/bin:/bin', 'LOG_LEVEL=INFO', 'DB_PASSWORD_FILE=/run/secrets/db_password', 'API_TOKEN=', 'ALLOW_EMPTY_PASSWORD=no', 'TOKEN_TTL=3600'];
+    expect(environmentFindings(subject(env), emptyKnown())).toEqual([]);
+  });
+
+  it('reports a secret by name with the Finding contract, value redacted', () => {
+    const [finding, ...rest] = environmentFindings(subject([`API_TOKEN=${SECRET}`]), emptyKnown());
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ rule: 'secret-in-environment', severity: 'error', file: 'container:shop-api-1', line: 1, column: 1, service: 'api', key: 'API_TOKEN', path: null });
+    expect(finding!.message).toMatch(/^API_TOKEN holds a secret \(Vq\*+H1, 24 chars\); .*API_TOKEN_FILE=\/run\/secrets\//);
+    expect(finding!.message).not.toContain(SECRET);
+  });
+
+  it('warns about a placeholder in a secret slot', () => {
+    expect(environmentFindings(subject(['DB_PASSWORD=changeme']), emptyKnown())[0]?.severity).toBe('warning');
+  });
+
+  it("reports a value equal to one of the stack's secrets whatever its name, from a file or a Swarm label", () => {
+    const fromFile = emptyKnown();
+    addKnownValue(fromFile, 'db_password', Buffer.from(`${SECRET}\n`));
+    const [finding] = environmentFindings(subject([`SETTING=${SECRET}`]), fromFile);
+    expect(finding?.message).toMatch(/^SETTING holds the value of the secret db_password/);
+    expect(finding?.message).not.toContain(SECRET);
+
+    const fromSwarm = emptyKnown();
+    addSwarmLabels(fromSwarm, [{ id: 'x', name: 'shop_api_key_v2', createdAt: '', labels: planesLabels('shop', 'api_key', sha256Hex(SECRET)) }]);
+    expect(environmentFindings(subject([`OPAQUE=${SECRET}`]), fromSwarm)[0]?.message).toMatch(/the secret api_key/);
+  });
+
+  it('reports a credential by its format whatever the name', () => {
+    const token = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
+    const [finding] = environmentFindings(subject([`UPSTREAM=${token}`]), emptyKnown());
+    expect(finding?.key).toBe('UPSTREAM');
+    expect(finding?.message).not.toContain(token);
+  });
+});
+
+describe('history', () => {
+  it('reads the build arguments a RUN step recorded', () => {
+    expect(historyBuildArgs('RUN |2 NPM_TOKEN=abc VERSION=1 /bin/sh -c npm ci')).toEqual({ args: [['NPM_TOKEN', 'abc'], ['VERSION', '1']], rest: '/bin/sh -c npm ci' });
+    expect(historyBuildArgs('/bin/sh -c #(nop) CMD ["sh"]')).toEqual({ args: [], rest: '/bin/sh -c #(nop) CMD ["sh"]' });
+  });
+
+  it('reports a secret build argument and a known value left in a build step, and nothing for a secret mount', () => {
+    const known = emptyKnown();
+    addKnownValue(known, 'pip_index_token', Buffer.from(SECRET));
+    const image: AuditSubject = {
+      file: 'image:shop/api:latest',
+      service: null,
+      env: [],
+      history: [
+        `RUN |1 NPM_TOKEN=${SECRET}x /bin/sh -c npm ci`,
+        `RUN /bin/sh -c echo ${SECRET} > /etc/pip.conf`,
+        'RUN /bin/sh -c sha256sum /run/secrets/pip_index_token > /token.sha256 # buildkit',
+      ],
+    };
+    const findings = historyFindings(image, known);
+    expect(findings.map((f) => [f.rule, f.key])).toEqual([
+      ['build-secret-in-image', 'NPM_TOKEN'],
+      ['build-secret-in-image', null],
+    ]);
+    expect(findings[1]!.message).toMatch(/the secret pip_index_token/);
+    expect(JSON.stringify(findings)).not.toContain(SECRET);
+  });
+});
+
+describe('auditReport', () => {
+  it('is a version 1 Report with counts per severity and the number of subjects', () => {
+    const report = auditReport([subject([`API_TOKEN=${SECRET}`, 'DB_PASSWORD=changeme']), subject(['LOG_LEVEL=INFO'])], emptyKnown());
+    expect(report.version).toBe(1);
+    expect(report.summary).toEqual({ errors: 1, warnings: 1, suppressed: 0, files: 2 });
+  });
+});

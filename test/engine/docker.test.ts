@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connectEngine, connectionMessage, EngineError, engineClient, engineFailure, requestLoggingProblem, swarmProblem } from '../../src/engine/docker.js';
+import { UsageError } from '../../src/errors.js';
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`connect ${code}`), { code });
+}
+
+function withDockerHost(value: string | undefined): void {
+  if (value === undefined) delete process.env.DOCKER_HOST;
+  else process.env.DOCKER_HOST = value;
+}
+
+describe('engine errors', () => {
+  const saved = process.env.DOCKER_HOST;
+  afterEach(() => withDockerHost(saved));
+
+  it('names the socket tried when DOCKER_HOST is unset, and DOCKER_HOST when set', () => {
+    withDockerHost(undefined);
+    expect(engineClient().endpoint).toMatch(/^the socket \/.*docker\.sock \(DOCKER_HOST is not set\)$/);
+    withDockerHost('unix:///tmp/x.sock');
+    expect(engineClient().endpoint).toBe('DOCKER_HOST=unix:///tmp/x.sock');
+  });
+
+  it('turns connection failures into one paragraph that says what to do', () => {
+    expect(connectionMessage(errno('ENOENT'), 'DOCKER_HOST=unix:///x')).toMatch(/^no Docker engine reachable at DOCKER_HOST=unix:\/\/\/x: the socket does not exist/);
+    expect(connectionMessage(errno('ECONNREFUSED'), 'e')).toMatch(/connection was refused/);
+    expect(connectionMessage(errno('EACCES'), 'e')).toMatch(/^permission denied on e.*docker group/);
+    expect(connectionMessage(new Error('other'), 'e')).toBeUndefined();
+  });
+
+  it('wraps engine refusals as usage errors and leaves bugs alone', () => {
+    const refused = Object.assign(new Error('(HTTP code 409) conflict'), { statusCode: 409, json: { message: 'name conflicts' } });
+    expect(engineFailure(refused, 'creating secret x', 'e').message).toBe('the Docker engine refused creating secret x: name conflicts');
+    const bug = new TypeError('x is undefined');
+    expect(engineFailure(bug, 'y', 'e')).toBe(bug);
+  });
+
+  it('says when the engine is not a Swarm manager', () => {
+    expect(swarmProblem({ LocalNodeState: 'inactive' }, 'e')).toMatch(/not part of a Swarm.*docker swarm init/);
+    expect(swarmProblem({ LocalNodeState: 'active', ControlAvailable: false }, 'e')).toMatch(/worker, not a manager/);
+    expect(swarmProblem({ LocalNodeState: 'active', ControlAvailable: true }, 'e')).toBeUndefined();
+  });
+
+  it('fails with a usage error, not a stack trace, when no engine listens', async () => {
+    withDockerHost('unix:///nonexistent/planes.sock');
+    const error = await connectEngine().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EngineError);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/DOCKER_HOST=unix:\/\/\/nonexistent\/planes\.sock: the socket does not exist/);
+  });
+});
+
+describe('requestLoggingProblem', () => {
+  it("refuses to send secrets while docker-modem's request log is on", () => {
+    expect(requestLoggingProblem(undefined)).toBeUndefined();
+    expect(requestLoggingProblem('express:*,vite')).toBeUndefined();
+    expect(requestLoggingProblem('*,-modem')).toBeUndefined();
+    expect(requestLoggingProblem('*')).toBeDefined();
+    expect(requestLoggingProblem('modem')).toMatch(/^DEBUG=modem makes docker-modem log request bodies/);
+    expect(requestLoggingProblem('mod*')).toBeDefined();
+  });
+});

@@ -1,0 +1,77 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sha256Hex } from '../../src/engine/hash.js';
+import { readSecretValue, SourceError, sourceOf, trimTrailingNewlines } from '../../src/engine/sources.js';
+import type { Manifest } from '../../src/manifest/schema.js';
+
+const root = mkdtempSync(join(tmpdir(), 'planes-sources-'));
+
+function manifestWith(secrets: Manifest['secrets']): Manifest {
+  return { name: 'shop', environments: {}, config: {}, secrets, build_secrets: {}, services: {} } as Manifest;
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('sourceOf', () => {
+  it('is the dev secret file when the manifest names no source', () => {
+    expect(sourceOf(manifestWith({ db_password: { dev: 'required' } }), 'db_password')).toEqual({ file: 'secrets/db_password.txt' });
+  });
+
+  it('is the source the manifest names', () => {
+    expect(sourceOf(manifestWith({ api_key: { dev: 'required', source: { env: 'API_KEY' } } }), 'api_key')).toEqual({ env: 'API_KEY' });
+  });
+});
+
+describe('readSecretValue', () => {
+  it('reads a file byte for byte, relative to the root', async () => {
+    writeFileSync(join(root, 'value.txt'), 'line one\n');
+    expect((await readSecretValue('s', { file: 'value.txt' }, root)).toString()).toBe('line one\n');
+  });
+
+  it('says which file is missing and how to create it', async () => {
+    const error = await failure(readSecretValue('db_password', { file: 'secrets/db_password.txt' }, root));
+    expect(error).toBeInstanceOf(SourceError);
+    expect(error.message).toMatch(/secrets\/db_password\.txt does not exist.*planes setup/);
+  });
+
+  it('reads an environment variable, and says when it is not set', async () => {
+    expect((await readSecretValue('s', { env: 'PLANES_TEST_VALUE' }, root, { PLANES_TEST_VALUE: 'v@lue' })).toString()).toBe('v@lue');
+    expect((await failure(readSecretValue('s', { env: 'PLANES_TEST_VALUE' }, root, {}))).message).toMatch(/PLANES_TEST_VALUE is not set/);
+  });
+
+  it("takes a command's stdout without its trailing newlines, run by sh in the root", async () => {
+    const value = await readSecretValue('s', { command: 'printf "%s\\n\\n" "$(basename "$PWD")-x"' }, root, { PATH: process.env.PATH });
+    expect(value.toString()).toBe(`${root.split('/').at(-1)}-x`);
+  });
+
+  it('shows the stderr of a failing command, never its stdout', async () => {
+    const error = await failure(readSecretValue('s', { command: 'printf "half-%s" printed-value; echo "vault: permission denied" >&2; exit 3' }, root, { PATH: process.env.PATH }));
+    expect(error).toBeInstanceOf(SourceError);
+    expect(error.message).toMatch(/exited with status 3; it said:\nvault: permission denied/);
+    expect(error.message).not.toContain('half-printed-value');
+  });
+
+  it('refuses an empty value', async () => {
+    const error = await failure(readSecretValue('s', { env: 'EMPTY' }, root, { EMPTY: '' }));
+    expect(error.message).toMatch(/empty value/);
+  });
+});
+
+describe('trimTrailingNewlines and sha256Hex', () => {
+  it('trims \\n and \\r\\n at the end only', () => {
+    expect(trimTrailingNewlines(Buffer.from('a\nb\r\n\n')).toString()).toBe('a\nb');
+  });
+
+  it('hashes bytes as hex sha256', () => {
+    expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { convergence } from '../../src/engine/converge.js';
+import { pruneCandidates } from '../../src/engine/prune.js';
+import { pushDecision } from '../../src/engine/push.js';
+import { specWithSecretReplaced, type SwarmService, type SwarmTask } from '../../src/engine/services.js';
+import { externalSecretsOf, swarmEnvironment } from '../../src/engine/stack-secrets.js';
+import { planesLabels, type SwarmSecret } from '../../src/engine/swarm-secrets.js';
+import type { Manifest } from '../../src/manifest/schema.js';
+
+const manifest = {
+  name: 'shop',
+  environments: { dev: { target: 'compose', file: 'docker-compose.yml' }, prod: { target: 'swarm', file: 'docker-compose.prod.yml' } },
+  config: {},
+  secrets: { db_password: { dev: 'required' }, api_key: { dev: 'required', version: 3 } },
+  build_secrets: {},
+  services: {},
+} as unknown as Manifest;
+
+function secret(name: string, labels: Record<string, string> = {}): SwarmSecret {
+  return { id: `id-${name}`, name, labels, createdAt: '' };
+}
+
+function service(name: string, secrets: { id: string; name: string }[], extra: Partial<SwarmService> = {}): SwarmService {
+  return {
+    ID: `svc-${name}`,
+    Spec: {
+      Name: name,
+      TaskTemplate: { ContainerSpec: { Image: 'x', Secrets: secrets.map((s) => ({ SecretID: s.id, SecretName: s.name, File: { Name: 'api_key', UID: '0', GID: '0', Mode: 0o400 } })) } },
+      Mode: { Replicated: { Replicas: 2 } },
+    },
+    ...extra,
+  };
+}
+
+describe('swarmEnvironment', () => {
+  it('defaults to the only Swarm environment and refuses a compose one', () => {
+    expect(swarmEnvironment(manifest, undefined)).toBe('prod');
+    expect(() => swarmEnvironment(manifest, 'dev')).toThrow(/targets compose, not swarm/);
+    expect(() => swarmEnvironment(manifest, 'staging')).toThrow(/no such environment/);
+  });
+});
+
+describe('externalSecretsOf', () => {
+  it('reads the external secrets and their Swarm names from a stack file', () => {
+    const file = 'version: "3.8"\nservices: {}\nsecrets:\n  db_password:\n    external: true\n    name: shop_db_password\n  local:\n    file: ./x.txt\n';
+    expect(externalSecretsOf(file)).toEqual([{ secret: 'db_password', name: 'shop_db_password' }]);
+  });
+});
+
+describe('pushDecision', () => {
+  const labels = planesLabels('shop', 'db_password', 'abc');
+  it('creates what is missing, skips the same value, and reports another value or an unknown one', () => {
+    expect(pushDecision(undefined, 'abc')).toBe('create');
+    expect(pushDecision(secret('shop_db_password', labels), 'abc')).toBe('unchanged');
+    expect(pushDecision(secret('shop_db_password', labels), 'def')).toBe('conflict');
+    expect(pushDecision(secret('shop_db_password'), 'abc')).toBe('unlabelled');
+  });
+});
+
+describe('pruneCandidates', () => {
+  const ours = (name: string, of: string) => secret(name, planesLabels('shop', of, 'h'));
+  it("removes this stack's unused secrets the manifest no longer names, and keeps the rest", () => {
+    const secrets = [
+      ours('shop_db_password', 'db_password'), // current name
+      ours('shop_api_key_v2', 'api_key'), // older version, unused
+      ours('shop_api_key_v1', 'api_key'), // older version, still mounted
+      ours('shop_api_key_v3', 'api_key'), // current
+      ours('shop_old_token', 'old_token'), // dropped from the manifest
+      secret('shop_manual'), // not made by planes
+      secret('other_db_password', planesLabels('other', 'db_password', 'h')), // another stack
+    ];
+    const candidates = pruneCandidates(manifest, secrets, [service('shop_api', [{ id: 'id-shop_api_key_v1', name: 'shop_api_key_v1' }])]);
+    expect(candidates.map((c) => [c.secret.name, c.reason])).toEqual([
+      ['shop_api_key_v2', 'an older version of api_key'],
+      ['shop_old_token', 'old_token is no longer in the manifest'],
+    ]);
+  });
+});
+
+describe('specWithSecretReplaced', () => {
+  it('points the reference at the new secret with the same file, owner and mode', () => {
+    const old = { id: 'id-old', name: 'shop_api_key' };
+    const next = { id: 'id-new', name: 'shop_api_key_v2' };
+    const spec = service('shop_api', [old, { id: 'id-db', name: 'shop_db' }]).Spec!;
+    const replaced = specWithSecretReplaced(spec, old, next).TaskTemplate!.ContainerSpec!.Secrets!;
+    expect(replaced[0]).toEqual({ SecretID: 'id-new', SecretName: 'shop_api_key_v2', File: { Name: 'api_key', UID: '0', GID: '0', Mode: 0o400 } });
+    expect(replaced[1]!.SecretID).toBe('id-db');
+    expect(spec.TaskTemplate!.ContainerSpec!.Secrets![0]!.SecretID).toBe('id-old');
+  });
+});
+
+describe('convergence', () => {
+  const task = (secretId: string, state: string): SwarmTask => ({ ID: 't', Status: { State: state }, Spec: { ContainerSpec: { Secrets: [{ SecretID: secretId }] } } });
+  const svc = service('shop_api', [{ id: 'new', name: 'n' }]);
+
+  it('is done when every task to run runs with the new secret, as many as wanted', () => {
+    expect(convergence(svc, [task('new', 'running'), task('new', 'running')], 'new')).toEqual({ done: true });
+  });
+
+  it('waits for tasks on the old secret, tasks starting, missing replicas and a running update', () => {
+    expect(convergence(svc, [task('old', 'running'), task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/old secret/) });
+    expect(convergence(svc, [task('new', 'starting'), task('new', 'running')], 'new')).toMatchObject({ done: false });
+    expect(convergence(svc, [task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/1 of 2/) });
+    expect(convergence({ ...svc, UpdateStatus: { State: 'updating' } }, [], 'new')).toMatchObject({ done: false });
+  });
+
+  it('fails when Swarm paused or rolled back the update', () => {
+    expect(convergence({ ...svc, UpdateStatus: { State: 'paused', Message: 'task failed' } }, [], 'new')).toEqual({ failed: 'shop_api: the update paused (task failed)' });
+  });
+});
