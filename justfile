@@ -15,17 +15,19 @@ setup:
     {{planes}} generate
     {{planes}} generate --check
 
-# Run the dev stack (docker compose up --build)
+# Run the dev stack: missing dev secrets created, files checked, then docker compose up --build
 start:
+    {{planes}} setup
+    {{planes}} generate --check
     docker compose -f docker-compose.yml up --build
 
 # Stop the dev stack
 stop:
     docker compose -f docker-compose.yml down
 
-# Deploy the prod stack to Swarm (its external secrets must exist: planes secrets push --env prod)
+# Deploy the prod stack to Swarm: verify its external secrets (push them with `planes secrets push --env prod`), then docker stack deploy
 deploy:
-    docker stack deploy -c docker-compose.prod.yml shop
+    {{planes}} deploy --env prod
 
 # The CI lint step: generated files up to date, accepted by Compose and by Swarm
 lint:

@@ -6,9 +6,8 @@ import { registerEngineCommands } from './commands/engine.js';
 
 const program = new Command('planes')
   .description(
-    'Sort every setting of a Compose/Swarm stack into four planes (build, config, secret, external),\n' +
-      'generate the dev and prod compose files from one manifest, and check that no secret ever\n' +
-      "ends up in a container's environment.",
+    'Sort every setting of a Compose/Swarm stack into four planes (build, config, secret, external), ' +
+      "generate the dev and prod compose files from one manifest, and check that no secret ever ends up in a container's environment.",
   )
   .version('0.1.0')
   .showHelpAfterError()

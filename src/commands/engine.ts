@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { formatters } from '../check/format/index.js';
 import { UsageError } from '../errors.js';
 import { audit, type AuditScope } from '../engine/audit/index.js';
-import { assertStackFileCurrent, runDocker, stackDeployArgs } from '../engine/deploy.js';
+import { assertStackFileCurrent, RESOLVE_IMAGE, runDocker, stackDeployArgs, type ResolveImage } from '../engine/deploy.js';
 import { connectEngine, swarmManagerProblem, type Engine } from '../engine/docker.js';
 import { pruneSecrets } from '../engine/prune.js';
 import { pushSecrets, type PushResult } from '../engine/push.js';
@@ -117,7 +117,12 @@ export function registerEngineCommands(program: Command): void {
     .option(...ENV_OPTION)
     .option(...MANIFEST_OPTION)
     .option('--push', 'create missing secrets from their sources first (planes secrets push)')
-    .action(async (options: EnvOptions & { push?: boolean }) => {
+    .addOption(
+      new Option('--resolve-image <when>', 'passed to docker stack deploy: pin image digests from the registry (never: use the images the nodes have)')
+        .choices(RESOLVE_IMAGE)
+        .default('always'),
+    )
+    .action(async (options: EnvOptions & { push?: boolean; resolveImage: ResolveImage }) => {
       const { root, loaded, environment } = target(options);
       const file = loaded.manifest.environments[environment]!.file;
       assertStackFileCurrent(root, file, stackFileContent(loaded, root, environment));
@@ -128,7 +133,7 @@ export function registerEngineCommands(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      process.exitCode = await runDocker(stackDeployArgs(file, loaded.manifest.name), root);
+      process.exitCode = await runDocker(stackDeployArgs(file, loaded.manifest.name, options.resolveImage), root);
     });
 }
 

@@ -13,9 +13,11 @@ export function assertStackFileCurrent(root: string, file: string, generated: st
   if (readFileSync(path, 'utf8') !== generated) throw new UsageError(`${file} is out of date with the manifest; run planes generate (planes generate --check shows the difference)`);
 }
 
-export function stackDeployArgs(file: string, stack: string): string[] {
-  // Nothing is pulled: images are built and distributed by CI, not resolved at deploy time.
-  return ['stack', 'deploy', '-c', file, '--resolve-image', 'never', '--prune', stack];
+export const RESOLVE_IMAGE = ['always', 'changed', 'never'] as const;
+export type ResolveImage = (typeof RESOLVE_IMAGE)[number];
+
+export function stackDeployArgs(file: string, stack: string, resolveImage: ResolveImage): string[] {
+  return ['stack', 'deploy', '-c', file, '--resolve-image', resolveImage, '--prune', stack];
 }
 
 /** Runs the docker CLI with the terminal attached, so its progress reaches the user as it comes. */

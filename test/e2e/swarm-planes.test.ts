@@ -115,7 +115,7 @@ describe.skipIf(!available)('e2e: external plane, audit and rotation on Swarm', 
   });
 
   it('external plane: the deployed task reads its secrets from /run/secrets, and no spec or environment holds them', async () => {
-    const deployed = planes(['deploy', '--env', 'prod'], root);
+    const deployed = planes(['deploy', '--env', 'prod', '--resolve-image', 'never'], root);
     expect(deployed.status, deployed.stderr).toBe(0);
     const logs = await waitFor('the task to log the hash of its secrets', 60_000, () => {
       const text = serviceLogs();

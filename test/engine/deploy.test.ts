@@ -6,7 +6,7 @@ import { assertStackFileCurrent, stackDeployArgs } from '../../src/engine/deploy
 
 describe('deploy', () => {
   it('deploys without resolving images, pruning services the file no longer has', () => {
-    expect(stackDeployArgs('docker-compose.prod.yml', 'shop')).toEqual(['stack', 'deploy', '-c', 'docker-compose.prod.yml', '--resolve-image', 'never', '--prune', 'shop']);
+    expect(stackDeployArgs('docker-compose.prod.yml', 'shop', 'never')).toEqual(['stack', 'deploy', '-c', 'docker-compose.prod.yml', '--resolve-image', 'never', '--prune', 'shop']);
   });
 
   it('refuses a stack file that is missing or differs from what the manifest generates', () => {
