@@ -2,7 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from './errors.js';
 import { registerManifestCommands } from './commands/manifest.js';
+import { registerCheckCommand } from './commands/check.js';
 import { registerEngineCommands } from './commands/engine.js';
+import { registerMigrateCommand } from './commands/migrate.js';
 
 const program = new Command('planes')
   .description(
@@ -14,7 +16,9 @@ const program = new Command('planes')
   .exitOverride();
 
 registerManifestCommands(program);
+registerCheckCommand(program);
 registerEngineCommands(program);
+registerMigrateCommand(program);
 
 async function main(argv: string[]): Promise<number> {
   try {

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { loadComposeProject, originOf, type ComposeProject } from '../compose/load.js';
+import { parseDockerfile } from '../dockerfile/parse.js';
+import { InputError } from '../errors.js';
+import type { LoadedManifest } from '../manifest/load.js';
+import { readTextFile } from '../yaml/text.js';
+import type { BuildDockerfile, CheckContext, RuleFinding } from './rule.js';
+
+/** One compose project to check: the files `docker compose -f …` (or `docker stack deploy -c …`) would read. */
+export interface CheckTarget {
+  /** Relative to cwd; none: Compose's own discovery. */
+  files?: string[];
+  /** The files are a Swarm stack file. */
+  swarm: boolean;
+}
+
+export interface ContextOptions {
+  cwd: string;
+  environment: Readonly<Record<string, string | undefined>>;
+  projectDirectory?: string;
+  envFiles?: string[];
+  manifest?: { loaded: LoadedManifest; root: string };
+}
+
+/** Loads one target and everything its rules look at; what cannot be read becomes a finding. */
+export function buildContext(target: CheckTarget, options: ContextOptions): { context: CheckContext; problems: RuleFinding[] } {
+  const cwd = resolve(options.cwd);
+  const display = (path: string): string => relative(cwd, path).split(sep).join('/') || '.';
+  const project = loadComposeProject({
+    cwd,
+    environment: options.environment,
+    ...(target.files ? { files: target.files } : {}),
+    ...(options.projectDirectory ? { projectDirectory: options.projectDirectory } : {}),
+    ...(options.envFiles ? { envFiles: options.envFiles } : {}),
+  });
+  const problems: RuleFinding[] = project.problems.map(({ file, line, column, message }) => ({ file, line, column, service: null, key: null, path: null, message }));
+  const { dockerfiles, problems: dockerfileProblems } = readDockerfiles(project, display);
+  const context: CheckContext = {
+    project,
+    cwd,
+    display,
+    dockerfiles,
+    stackFiles: new Set(target.swarm ? project.files.filter((file) => /\.ya?ml$/.test(file)) : []),
+    ...(options.manifest ? { manifest: options.manifest } : {}),
+  };
+  return { context, problems: [...problems, ...dockerfileProblems] };
+}
+
+function readDockerfiles(project: ComposeProject, display: (path: string) => string): { dockerfiles: BuildDockerfile[]; problems: RuleFinding[] } {
+  const dockerfiles: BuildDockerfile[] = [];
+  const problems: RuleFinding[] = [];
+  for (const [service, definition] of Object.entries(project.model.services)) {
+    const path = definition.build?.dockerfile;
+    if (path === undefined || !path.startsWith('/')) continue;
+    const file = display(path);
+    if (!existsSync(path)) {
+      const origin = originOf(definition, 'build');
+      const at = origin?.key ?? origin?.value ?? { file: project.files[0] ?? file, line: 1, column: 1 };
+      problems.push({ ...at, service, key: null, path: `services.${service}.build`, message: `the build of ${service} has no Dockerfile at ${file}: create it or name another with build.dockerfile` });
+      continue;
+    }
+    try {
+      dockerfiles.push({ service, file, instructions: parseDockerfile(readTextFile(path, file), file) });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push({ ...error.position, service, key: null, path: null, message: error.problem });
+    }
+  }
+  return { dockerfiles, problems };
+}

@@ -1,0 +1,37 @@
+import type { ComposeProject } from '../compose/load.js';
+import type { DockerfileInstruction } from '../dockerfile/parse.js';
+import type { LoadedManifest } from '../manifest/load.js';
+import type { Finding, Severity } from './finding.js';
+
+/** A Dockerfile that a service builds from, parsed. */
+export interface BuildDockerfile {
+  service: string;
+  /** As findings name it: relative to the working directory. */
+  file: string;
+  instructions: DockerfileInstruction[];
+}
+
+/** Everything a rule may look at. Rules read; they never print, write or ask the engine. */
+export interface CheckContext {
+  project: ComposeProject;
+  /** The working directory; findings name files relative to it. */
+  cwd: string;
+  /** An absolute path as findings name it. */
+  display(path: string): string;
+  dockerfiles: BuildDockerfile[];
+  /** Compose files that are Swarm stack files (`docker stack deploy -c`), as displayed. */
+  stackFiles: ReadonlySet<string>;
+  /** The manifest, when the project has one: generated files are checked against it. */
+  manifest?: { loaded: LoadedManifest; root: string };
+}
+
+/** A finding as a rule reports it: the rule id is added by the runner, the severity defaults to the rule's. */
+export type RuleFinding = Omit<Finding, 'rule' | 'severity'> & { severity?: Severity };
+
+export interface Rule {
+  id: string;
+  /** One line: what the rule reports. */
+  description: string;
+  severity: Severity;
+  check(context: CheckContext): RuleFinding[];
+}

@@ -1,0 +1,57 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { generate, type Generation } from '../../generate/index.js';
+import type { LoadedManifest } from '../../manifest/load.js';
+import { LineIndex } from '../../yaml/lines.js';
+import type { Rule, RuleFinding } from '../rule.js';
+
+// Every environment of a manifest is checked in its own context, each with the same manifest:
+// generating once per manifest keeps a run at one generation.
+const generations = new WeakMap<LoadedManifest, Generation>();
+
+/**
+ * The files `planes generate` writes, compared with what is on disk: a hand edit or a manifest
+ * change without a generate would otherwise ship a stack the manifest does not describe.
+ */
+export const driftRule: Rule = {
+  id: 'drift',
+  description: 'a generated file (compose files, config/*.env, secrets/*.example, the .gitignore entry) differs from what the manifest generates',
+  severity: 'error',
+  check(context) {
+    if (context.manifest === undefined) return [];
+    const { loaded, root } = context.manifest;
+    let generation = generations.get(loaded);
+    if (generation === undefined) {
+      generation = generate(loaded, root);
+      generations.set(loaded, generation);
+    }
+    const manifestFile = loaded.file.split('\\').join('/');
+    const findings: RuleFinding[] = [];
+    for (const { path, content } of generation.files) {
+      const absolute = resolve(root, path);
+      const file = context.display(absolute);
+      const current = textOf(absolute);
+      if (current === content) continue;
+      const { line, column } = current === undefined ? { line: 1, column: 1 } : new LineIndex(current, file).position(firstDifference(current, content));
+      const message = current === undefined ? `missing: it is generated from ${manifestFile}; run planes generate` : `out of date with ${manifestFile}; run planes generate`;
+      findings.push({ file, line, column, service: null, key: null, path: null, message });
+    }
+    return findings;
+  },
+};
+
+function textOf(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The offset in `current` where it stops matching `expected`: where to start editing. */
+function firstDifference(current: string, expected: string): number {
+  const length = Math.min(current.length, expected.length);
+  let offset = 0;
+  while (offset < length && current.charCodeAt(offset) === expected.charCodeAt(offset)) offset++;
+  return offset;
+}

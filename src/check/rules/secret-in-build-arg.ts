@@ -1,0 +1,26 @@
+import { originOf } from '../../compose/origins.js';
+import { formatComposePath } from '../../compose/schema.js';
+import { composeSetting, entryPosition, judgeSetting } from '../judge.js';
+import type { Rule, RuleFinding } from '../rule.js';
+
+/** Every `build.args` entry: a build argument stays in the image history for anyone who pulls it. */
+export const secretInBuildArgRule: Rule = {
+  id: 'secret-in-build-arg',
+  description: 'a secret in build.args, which persist in the image history: use build.secrets',
+  severity: 'error',
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const [service, definition] of Object.entries(context.project.model.services)) {
+      const args = definition.build?.args ?? {};
+      for (const [name, value] of Object.entries(args)) {
+        const origin = originOf(args, name);
+        const verdict = judgeSetting(composeSetting(context, 'build-arg', name, value, origin));
+        if (verdict === undefined) continue;
+        const { file, line, column } = entryPosition(context, origin);
+        const path = formatComposePath(['services', service, 'build', 'args', name]);
+        findings.push({ file, line, column, service, key: name, path, ...verdict });
+      }
+    }
+    return findings;
+  },
+};

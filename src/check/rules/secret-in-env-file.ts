@@ -1,0 +1,66 @@
+import type { DotenvEntry } from '../../compose/dotenv.js';
+import type { VariableReference } from '../../compose/interpolate.js';
+import type { EnvSource } from '../../compose/origins.js';
+import { judgeSetting, type Setting } from '../judge.js';
+import type { CheckContext, Rule, RuleFinding } from '../rule.js';
+
+/**
+ * Every entry of every env_file a service reads, located at the entry in the env file. An env
+ * file read by several services puts its secrets in each of their environments: one finding
+ * per service, all at the same line, as for an entry written in a shared anchor.
+ */
+export const secretInEnvFileRule: Rule = {
+  id: 'secret-in-env-file',
+  description: "a secret in an env_file, which Compose puts in the service's environment",
+  severity: 'error',
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const [service, definition] of Object.entries(context.project.model.services)) {
+      const paths = new Set((definition.env_file ?? []).map((reference) => reference.path));
+      for (const path of paths) {
+        const entries = context.project.envFiles.get(path);
+        if (entries === undefined) continue;
+        const file = context.display(path);
+        entries.forEach((entry, index) => {
+          const verdict = judgeSetting(settingOf(context, file, entries, index));
+          if (verdict === undefined) return;
+          findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, ...verdict });
+        });
+      }
+    }
+    return findings;
+  },
+};
+
+function settingOf(context: CheckContext, file: string, entries: readonly DotenvEntry[], index: number): Setting {
+  const entry = entries[index] as DotenvEntry;
+  const { projectEnv } = context.project;
+  if (entry.inherited) {
+    const source = projectEnv.sourceOf(entry.key);
+    return { place: 'env-file', name: entry.key, value: null, host: { value: entry.value, ...(source === undefined ? {} : { source }) } };
+  }
+  const value = entry.value ?? '';
+  if (entry.references.length === 0) return { place: 'env-file', name: entry.key, value };
+  // Compose fills `${VAR}` in an env file from the project environment first, then from the
+  // lines of the file above it.
+  const sources: Record<string, EnvSource> = {};
+  for (const name of referencedNames(entry.references)) {
+    const source = projectEnv.lookup(name) !== undefined ? projectEnv.sourceOf(name) : lineAbove(entries, index, name, file);
+    if (source !== undefined) sources[name] = source;
+  }
+  // Single quotes are literal, so only an unquoted or double-quoted value has references.
+  const template = entry.raw.startsWith('"') ? entry.raw.slice(1, -1) : entry.raw;
+  return { place: 'env-file', name: entry.key, value, written: { template, references: entry.references, sources } };
+}
+
+function* referencedNames(references: readonly VariableReference[]): Generator<string> {
+  for (const reference of references) {
+    yield reference.name;
+    yield* referencedNames(reference.nested);
+  }
+}
+
+function lineAbove(entries: readonly DotenvEntry[], index: number, name: string, file: string): EnvSource | undefined {
+  const above = entries.slice(0, index).findLast((entry) => entry.key === name && entry.value !== undefined);
+  return above === undefined ? undefined : { file, line: above.line };
+}

@@ -1,0 +1,30 @@
+import { originOf } from '../../compose/origins.js';
+import { formatComposePath } from '../../compose/schema.js';
+import { composeSetting, entryPosition, judgeSetting } from '../judge.js';
+import type { Rule, RuleFinding } from '../rule.js';
+
+/**
+ * Every `environment` entry of every service, in the effective configuration. An entry written
+ * once in a shared anchor is one entry of each service that uses it: each gets its finding,
+ * located at the anchor.
+ */
+export const secretInEnvironmentRule: Rule = {
+  id: 'secret-in-environment',
+  description: "a secret in a service's environment: by name whatever fills it, or by the format of its value",
+  severity: 'error',
+  check(context) {
+    const findings: RuleFinding[] = [];
+    for (const [service, definition] of Object.entries(context.project.model.services)) {
+      const environment = definition.environment ?? {};
+      for (const [name, value] of Object.entries(environment)) {
+        const origin = originOf(environment, name);
+        const verdict = judgeSetting(composeSetting(context, 'environment', name, value, origin));
+        if (verdict === undefined) continue;
+        const { file, line, column } = entryPosition(context, origin);
+        const path = formatComposePath(['services', service, 'environment', name]);
+        findings.push({ file, line, column, service, key: name, path, ...verdict });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { interpolate } from '../../src/compose/interpolate.js';
+import type { EnvSource } from '../../src/compose/origins.js';
+import type { Severity } from '../../src/check/finding.js';
+import { judgeCommandLine, judgeSetting, secretId, type CommandLine, type Place, type Setting, type Written } from '../../src/check/judge.js';
+import { leaks } from './rules/secret-table.js';
+
+const GITHUB_TOKEN = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
+
+/** A value written as `template`, interpolated as Compose would with `variables` set. */
+function written(template: string, variables: Record<string, string> = {}, sources: Record<string, EnvSource> = {}): { value: string; written: Written } {
+  const { value, references } = interpolate(template, (name) => variables[name]);
+  return { value, written: { template, references, sources } };
+}
+
+function setting(place: Place, name: string, template: string, variables: Record<string, string> = {}, sources: Record<string, EnvSource> = {}): Setting {
+  return { place, name, ...written(template, variables, sources) };
+}
+
+const ENV = (line: number): EnvSource => ({ file: '.env', line });
+
+interface Row {
+  name: string;
+  setting: Setting;
+  /** undefined: no finding. */
+  severity: Severity | undefined;
+  message?: string[];
+  secrets?: string[];
+}
+
+const SETTINGS: Row[] = [
+  // Secret-named: an error whatever fills it.
+  { name: 'secret name, literal', setting: { place: 'environment', name: 'DB_PASSWORD', value: 'quietlyVerySecret1' }, severity: 'error', message: ['DB_PASSWORD holds a secret (qu***********t1, 18 chars); mount it as a secret and pass DB_PASSWORD_FILE=/run/secrets/db_password'], secrets: ['quietlyVerySecret1'] },
+  { name: 'secret name, literal in a known format names it', setting: { place: 'environment', name: 'GITHUB_TOKEN', value: GITHUB_TOKEN }, severity: 'error', message: ['GitHub token'], secrets: [GITHUB_TOKEN] },
+  { name: 'secret name, ${VAR} unset', setting: setting('environment', 'DB_PASSWORD', '${DB_PASSWORD}'), severity: 'error', message: ['${DB_PASSWORD} (unset here)', "container's environment"] },
+  { name: 'secret name, ${VAR} filled from .env', setting: setting('environment', 'DB_PASSWORD', '${DB_PASSWORD}', { DB_PASSWORD: 'quietlyVerySecret1' }, { DB_PASSWORD: ENV(3) }), severity: 'error', message: ['filled from .env:3'], secrets: ['quietlyVerySecret1'] },
+  { name: 'secret name, ${VAR} filled from the shell', setting: setting('environment', 'DB_PASSWORD', '${DB_PASSWORD}', { DB_PASSWORD: 'quietlyVerySecret1' }), severity: 'error', message: ["filled from the shell's DB_PASSWORD"], secrets: ['quietlyVerySecret1'] },
+  { name: 'secret name, ${VAR} set empty in .env: still filled at deploy time', setting: setting('environment', 'DB_PASSWORD', '${DB_PASSWORD}', { DB_PASSWORD: '' }, { DB_PASSWORD: ENV(1) }), severity: 'error', message: ['empty here, filled from .env:1'] },
+  { name: 'secret name, literal default', setting: setting('environment', 'DB_PASSWORD', '${DB_PASSWORD:-devpass123}'), severity: 'error', message: ['the default written in ${DB_PASSWORD:-…}'], secrets: ['devpass123'] },
+  { name: 'secret name, ${VAR:?…}', setting: setting('environment', 'DB_PASSWORD', '${DB_PASSWORD:?set it}'), severity: 'error', message: ['${DB_PASSWORD:?…}'] },
+  { name: 'secret name, ${VAR:+…}', setting: setting('environment', 'DB_PASSWORD', '${USE_PW:+fromflag1}'), severity: 'error' },
+  { name: 'secret name, bare, unset on the host', setting: { place: 'environment', name: 'DB_PASSWORD', value: null, host: { value: undefined } }, severity: 'error', message: ["passes the host's DB_PASSWORD through (unset here)"] },
+  { name: 'secret name, bare, set in .env', setting: { place: 'environment', name: 'DB_PASSWORD', value: null, host: { value: 'quietlyVerySecret1', source: ENV(2) } }, severity: 'error', message: ['from .env:2'], secrets: ['quietlyVerySecret1'] },
+  { name: 'secret name, bare, set in the shell', setting: { place: 'environment', name: 'DB_PASSWORD', value: null, host: { value: 'quietlyVerySecret1' } }, severity: 'error', message: ['from the shell'] },
+  { name: 'secret name, $$ makes a literal', setting: setting('environment', 'DB_PASSWORD', '$${NOT_A_VAR}x9'), severity: 'error', message: ['14 chars'] },
+  { name: 'secret name, empty literal', setting: { place: 'environment', name: 'DB_PASSWORD', value: '' }, severity: undefined },
+  { name: 'secret name, a /run/secrets path', setting: { place: 'environment', name: 'DB_PASSWORD', value: '/run/secrets/db_password' }, severity: undefined },
+  { name: 'secret name, a boolean', setting: { place: 'environment', name: 'REDIS_PASSWORD', value: 'false' }, severity: undefined },
+  { name: 'secret name, a small number', setting: { place: 'env-file', name: 'SESSION_SECRET', value: '3600' }, severity: undefined },
+  { name: 'secret name, a longer number is a PIN', setting: { place: 'environment', name: 'DB_PASSWORD', value: '12345678' }, severity: 'error' },
+  { name: 'secret name, placeholder', setting: { place: 'environment', name: 'MYSQL_ROOT_PASSWORD', value: 'changeme' }, severity: 'warning', message: ['placeholder'] },
+  { name: 'secret name, angle-bracket placeholder', setting: { place: 'env-file', name: 'OPENAI_API_KEY', value: '<your-key-here>' }, severity: 'warning' },
+
+  // Names that expect a path.
+  { name: '_FILE with a /run/secrets path', setting: { place: 'environment', name: 'DB_PASSWORD_FILE', value: '/run/secrets/db' }, severity: undefined },
+  { name: '_FILE with a relative path', setting: { place: 'environment', name: 'DB_PASSWORD_FILE', value: './secrets/db.txt' }, severity: undefined },
+  { name: '_FILE with a secret', setting: { place: 'environment', name: 'DB_PASSWORD_FILE', value: 'hunter2secret!' }, severity: 'error', message: ['should hold the path of a secret file', 'DB_PASSWORD_FILE=/run/secrets/db_password'], secrets: ['hunter2secret!'] },
+  { name: '_FILE passed through from the host', setting: { place: 'environment', name: 'DB_PASSWORD_FILE', value: null, host: { value: undefined } }, severity: undefined },
+  { name: '_FILE filled from .env with a secret', setting: setting('environment', 'DB_PASSWORD_FILE', '${PW_FILE}', { PW_FILE: 'Sup3rS3cret!' }, { PW_FILE: ENV(1) }), severity: 'error', message: ['filled from .env:1'], secrets: ['Sup3rS3cret!'] },
+  { name: '_FILE with a path default', setting: setting('environment', 'DB_PASSWORD_FILE', '${PW_FILE:-/run/secrets/db}'), severity: undefined },
+  { name: 'a well-known path name', setting: { place: 'environment', name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/secrets/gcp.json' }, severity: undefined },
+  { name: '_PATH placeholder', setting: { place: 'environment', name: 'TLS_KEY_PATH', value: 'changeme' }, severity: 'warning' },
+
+  // Any name: the value and how it was written.
+  { name: 'credential URL', setting: { place: 'environment', name: 'DATABASE_URL', value: 'postgres://app:S3cr3tPassw0rd@db/app' }, severity: 'error', message: ['URL with a password in it (S3***********rd, 14 chars)', 'DATABASE_URL_FILE=/run/secrets/database_url'], secrets: ['S3cr3tPassw0rd'] },
+  { name: "AWS's documented example key", setting: { place: 'environment', name: 'AWS_ACCESS_KEY_ID', value: 'AKIAIOSFODNN7EXAMPLE' }, severity: undefined },
+  { name: 'a real-shaped AWS key', setting: { place: 'environment', name: 'AWS_ACCESS_KEY_ID', value: 'AKIAZ3MSJV7WLXQ4TB6N' }, severity: 'error', secrets: ['AKIAZ3MSJV7WLXQ4TB6N'] },
+  { name: 'a secret variable interpolated into a URL', setting: setting('environment', 'DATABASE_URL', 'postgres://app:${DB_PASSWORD}@db/app'), severity: 'error', message: ['interpolates the secret ${DB_PASSWORD} (unset here)', 'mount DB_PASSWORD as a secret', '/run/secrets/db_password'] },
+  { name: 'a secret variable nested in a default', setting: setting('environment', 'DSN', '${DSN_OVERRIDE:-${DB_PASSWORD}}', { DSN_OVERRIDE: 'sqlite://' }), severity: 'error', message: ['${DB_PASSWORD}'] },
+  { name: 'the variable of ${V:+alt} does not go into the value', setting: setting('environment', 'AUTH_ARGS', '${DB_PASSWORD:+--auth}', { DB_PASSWORD: 'x' }), severity: undefined },
+  { name: 'a credential default, unused here', setting: setting('environment', 'DATABASE_URL', '${DATABASE_URL:-postgres://app:Tr0ub4dor3@db/app}', { DATABASE_URL: 'postgres://db/app' }), severity: 'error', message: ['in a default written in its value', 'URL with a password'], secrets: ['Tr0ub4dor3'] },
+  { name: 'a credential filled from .env into another name', setting: setting('environment', 'APP_CONFIG', '${APP_CONFIG}', { APP_CONFIG: GITHUB_TOKEN }, { APP_CONFIG: ENV(4) }), severity: 'error', message: ['GitHub token', 'filled from .env:4'], secrets: [GITHUB_TOKEN] },
+  { name: 'a crackable hash', setting: { place: 'environment', name: 'ADMIN_USERS', value: 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/' }, severity: 'warning', message: ['password hash'] },
+  { name: 'nothing secret', setting: { place: 'environment', name: 'LOG_LEVEL', value: 'info' }, severity: undefined },
+  { name: 'about a secret', setting: { place: 'environment', name: 'JWT_EXPIRES_IN', value: '15m' }, severity: undefined },
+
+  // Labels: only the value counts.
+  { name: 'label with a secret-looking name and a plain value', setting: { place: 'label', name: 'com.example.password', value: 'hunter2secret' }, severity: undefined },
+  { name: 'label with a token', setting: { place: 'label', name: 'com.example.deploy', value: GITHUB_TOKEN }, severity: 'error', message: ['label com.example.deploy holds a secret: GitHub token', 'docker inspect'], secrets: [GITHUB_TOKEN] },
+  { name: 'label interpolating a secret variable', setting: setting('label', 'com.example.auth', 'admin:${ADMIN_PASSWORD}'), severity: 'error', message: ['${ADMIN_PASSWORD}'] },
+
+  // Builds.
+  { name: 'build arg, literal', setting: { place: 'build-arg', name: 'NPM_TOKEN', value: 'npmTokenValue123' }, severity: 'error', message: ['build arg NPM_TOKEN', 'use build.secrets (RUN --mount=type=secret,id=npm_token)'] },
+  { name: 'build arg, bare', setting: { place: 'build-arg', name: 'NPM_TOKEN', value: null, host: { value: undefined } }, severity: 'error', message: ["passes the host's NPM_TOKEN through"] },
+  { name: 'build arg, harmless', setting: { place: 'build-arg', name: 'GIT_SHA', value: 'abc123' }, severity: undefined },
+  { name: 'ARG without a default', setting: { place: 'dockerfile-arg', name: 'GITHUB_TOKEN', value: undefined }, severity: 'error', message: ['ARG GITHUB_TOKEN takes a secret at build time', 'RUN --mount=type=secret,id=github_token'] },
+  { name: 'ARG with an empty default', setting: { place: 'dockerfile-arg', name: 'NPM_TOKEN', value: '' }, severity: 'error', message: ['takes a secret at build time'] },
+  { name: 'ARG with a secret default', setting: { place: 'dockerfile-arg', name: 'NPM_TOKEN', value: 'npmTokenValue123' }, severity: 'error', message: ['as its default'], secrets: ['npmTokenValue123'] },
+  { name: 'ARG for a path', setting: { place: 'dockerfile-arg', name: 'NPM_TOKEN_FILE', value: undefined }, severity: undefined },
+  { name: 'ARG, not a secret', setting: { place: 'dockerfile-arg', name: 'NODE_VERSION', value: '20' }, severity: undefined },
+  { name: 'ENV, literal', setting: { place: 'dockerfile-env', name: 'PASSWORD', value: 'hunter2x' }, severity: 'error', message: ['ENV PASSWORD', 'ENV persists in the image'] },
+  { name: 'ENV, empty', setting: { place: 'dockerfile-env', name: 'GITHUB_TOKEN', value: '' }, severity: undefined },
+  { name: 'ENV from a build argument', setting: setting('dockerfile-env', 'DB_PASSWORD', '$DB_PASSWORD'), severity: 'error', message: ['${DB_PASSWORD} (a build argument)'] },
+];
+
+describe('judgeSetting', () => {
+  it.each(SETTINGS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
+    const verdict = judgeSetting(row.setting);
+    expect(verdict?.severity).toBe(row.severity);
+    for (const fragment of row.message ?? []) expect(verdict?.message).toContain(fragment);
+    for (const secret of row.secrets ?? []) expect(leaks(verdict?.message ?? '', secret)).toBe(false);
+  });
+});
+
+interface CommandRow {
+  name: string;
+  line: CommandLine;
+  /** [argument, severity] of each verdict, in order. */
+  verdicts: [number | null, Severity][];
+  message?: string[];
+  secrets?: string[];
+}
+
+function commandLine(field: string, value: string | string[], variables: Record<string, string> = {}, sources: Record<string, EnvSource> = {}): CommandLine {
+  const parts = typeof value === 'string' ? [value] : value;
+  const interpolated = parts.map((part) => written(part, variables, sources));
+  return {
+    field,
+    value: typeof value === 'string' ? (interpolated[0] as { value: string }).value : interpolated.map((part) => part.value),
+    written: interpolated.map((part) => (part.written.references.length > 0 ? part.written : undefined)),
+  };
+}
+
+const COMMANDS: CommandRow[] = [
+  { name: 'a password option in the list form', line: commandLine('healthcheck.test', ['CMD', 'mysqladmin', 'ping', '-uroot', '-pR00tPassw0rd!']), verdicts: [[4, 'error']], message: ['healthcheck.test puts on the command line a secret', '/run/secrets'], secrets: ['R00tPassw0rd!'] },
+  { name: 'a password option in the string form', line: commandLine('command', 'redis-server --requirepass Hx7redisPass'), verdicts: [[null, 'error']], message: ['--requirepass'], secrets: ['Hx7redisPass'] },
+  { name: '$VAR is expanded in the container', line: commandLine('healthcheck.test', 'mysqladmin ping -uroot -p$$MYSQL_ROOT_PASSWORD'), verdicts: [] },
+  { name: 'a secret variable Compose interpolates, unset', line: commandLine('command', ['redis-server', '--requirepass', '${REDIS_PASSWORD}']), verdicts: [[2, 'error']], message: ['interpolates the secret ${REDIS_PASSWORD} (unset here)', '$$(cat /run/secrets/redis_password)'] },
+  { name: 'a secret variable Compose interpolates, filled from .env: one verdict', line: commandLine('command', 'redis-server --requirepass ${REDIS_PASSWORD}', { REDIS_PASSWORD: 'Hx7redisPass' }, { REDIS_PASSWORD: ENV(2) }), verdicts: [[null, 'error']], message: ['filled from .env:2'], secrets: ['Hx7redisPass'] },
+  { name: 'a token format in an argument', line: commandLine('entrypoint', ['deploy', GITHUB_TOKEN]), verdicts: [[1, 'error']], message: ['GitHub token'], secrets: [GITHUB_TOKEN] },
+  { name: 'a placeholder password', line: commandLine('command', 'app --password changeme'), verdicts: [[null, 'warning']] },
+  { name: 'a password file option', line: commandLine('command', 'app --password-file /run/secrets/app'), verdicts: [] },
+];
+
+describe('judgeCommandLine', () => {
+  it.each(COMMANDS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
+    const verdicts = judgeCommandLine(row.line);
+    expect(verdicts.map((verdict) => [verdict.argument, verdict.severity])).toEqual(row.verdicts);
+    for (const fragment of row.message ?? []) expect(verdicts[0]?.message).toContain(fragment);
+    for (const verdict of verdicts) {
+      for (const secret of row.secrets ?? []) expect(leaks(verdict.message, secret)).toBe(false);
+    }
+  });
+});
+
+describe('secretId', () => {
+  it.each([
+    ['DB_PASSWORD', 'db_password'],
+    ['POSTGRES_PASSWORD_FILE', 'postgres_password'],
+    ['TLS_KEY_PATH', 'tls_key'],
+    ['npm-token', 'npm_token'],
+    ['DB_PROFILE', 'db_profile'],
+    ['_FILE', 'secret'],
+  ])('%s → %s', (name, id) => {
+    expect(secretId(name)).toBe(id);
+  });
+});
