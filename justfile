@@ -13,7 +13,7 @@ setup:
     test -f dist/cli.js || npm run build
     {{planes}} setup
     {{planes}} generate
-    {{planes}} generate --check
+    {{planes}} check
 
 # Run the dev stack: missing dev secrets created, files checked, then docker compose up --build
 start:
@@ -29,9 +29,10 @@ stop:
 deploy:
     {{planes}} deploy --env prod
 
-# The CI lint step: generated files up to date, accepted by Compose and by Swarm
+# The CI lint step: generated files up to date, no secret in any environment, accepted by Compose and by Swarm
 lint:
     {{planes}} generate --check
+    {{planes}} check
     docker compose -f docker-compose.yml config -q
     docker stack config -c docker-compose.prod.yml >/dev/null
 

@@ -102,6 +102,8 @@ const JSON_FIELD = /"([A-Za-z_][A-Za-z0-9_.-]{0,99})"[ \t\r\n]*:[ \t\r\n]*"((?:[
 const AUTHORIZATION_SCHEMES = new Set(['basic', 'bearer', 'token', 'negotiate', 'apikey']);
 const PORT_THEN_QUERY = /^[0-9]{1,5}(?:[?#]|$)/;
 
+const ONLY_A_REFERENCE = /^(?:\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*)$/;
+
 /** The shortest value any detector can match (`x://:p@h`). */
 const MIN_CREDENTIAL_LENGTH = 8;
 
@@ -118,7 +120,8 @@ export function detectCredentials(value: string): CredentialMatch[] {
   }
   for (const slot of passwordSlots(value)) {
     const password = value.slice(slot.start, slot.end);
-    if (DOCUMENTED_EXAMPLES.has(password)) continue;
+    // `postgres://app:${DB_PASSWORD}@db` as the container sees it: the name of a secret, not one.
+    if (DOCUMENTED_EXAMPLES.has(password) || ONLY_A_REFERENCE.test(password)) continue;
     // A placeholder in a password slot still marks where a secret goes (leak case 11).
     if (isPlaceholder(password)) slot.severity = 'warning';
     addUnlessOverlapping(matches, slot);
