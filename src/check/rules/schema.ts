@@ -1,5 +1,5 @@
 import { originOf } from '../../compose/origins.js';
-import { formatComposePath, validateComposeSchema, type ComposePath } from '../../compose/schema.js';
+import { formatComposePath, type ComposePath } from '../../compose/schema.js';
 import type { SourcePosition } from '../../errors.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
@@ -12,8 +12,8 @@ export const schemaRule: Rule = {
   description: 'each compose file follows the Compose Specification (every error, where it was written)',
   severity: 'error',
   check(context) {
-    return context.project.documents.flatMap(({ file, data }) =>
-      validateComposeSchema(data).map((problem): RuleFinding => {
+    return context.project.documents.flatMap(({ file, data, schemaProblems }) =>
+      schemaProblems.map((problem): RuleFinding => {
         const at = positionOf(data, problem.path) ?? { file, line: 1, column: 1 };
         const [section, service] = problem.path;
         return {

@@ -1,0 +1,97 @@
+/**
+ * Top-level `include`: each entry is a compose project of its own (its files merged, its
+ * relative paths resolved against its project directory, interpolated with the including
+ * project's environment over its own `.env`), whose services, networks, volumes, secrets and
+ * configs are added to the including file. A resource defined on both sides is an error
+ * unless both definitions are the same, as in Compose.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError, type SourcePosition } from '../errors.js';
+import { isMapping, setEntry, type YamlMapping, type YamlValue } from '../yaml/parse.js';
+import type { EnvFile, ProjectEnvironment } from './environment.js';
+import type { ComposeModel } from './normalize.js';
+import { copyOrigin, copyOrigins, originOf } from './origins.js';
+
+export interface IncludedProject {
+  /** Absolute; the first is the main file, the others override it. */
+  files: string[];
+  projectDirectory: string;
+  environment: ProjectEnvironment;
+  /** The main files of the including projects, outermost first, to refuse include cycles. */
+  chain: string[];
+}
+
+export interface IncludeContext {
+  environment: ProjectEnvironment;
+  chain: string[];
+  load(project: IncludedProject, reference: SourcePosition): ComposeModel;
+  envFile(path: string): EnvFile;
+}
+
+const IMPORTED = ['services', 'volumes', 'networks', 'secrets', 'configs'];
+
+export function applyInclude(model: ComposeModel, context: IncludeContext): ComposeModel {
+  const entries = model['include'];
+  if (!Array.isArray(entries)) return model;
+  const result = { ...model };
+  copyOrigins(model, result);
+  delete result['include'];
+  entries.forEach((entry: YamlMapping, index) => {
+    const origin = originOf(entries, index);
+    const reference = origin?.value ?? { file: '', line: 1, column: 1 };
+    const files = entry['path'] as string[];
+    const main = files[0];
+    if (main === undefined) return;
+    if (context.chain.includes(main)) {
+      throw new InputError(reference, `include cycle: ${[...context.chain, main].join(' includes ')}`);
+    }
+    const projectDirectory = typeof entry['project_directory'] === 'string' ? entry['project_directory'] : dirname(main);
+    const imported = context.load(
+      { files, projectDirectory, environment: context.environment.withEnvFiles(envFilesOf(entry, projectDirectory, reference, context)), chain: [...context.chain, main] },
+      reference,
+    );
+    importResources(imported, result, reference);
+  });
+  return result;
+}
+
+/** The listed env files, which must exist, or else the included project's `.env` if there is one. */
+function envFilesOf(entry: YamlMapping, projectDirectory: string, reference: SourcePosition, context: IncludeContext): EnvFile[] {
+  const listed = entry['env_file'];
+  if (Array.isArray(listed)) {
+    return listed.map((path) => {
+      if (!existsSync(String(path))) throw new InputError(reference, `the env_file ${String(path)} of this include does not exist`);
+      return context.envFile(String(path));
+    });
+  }
+  const dotenv = join(projectDirectory, '.env');
+  return existsSync(dotenv) ? [context.envFile(dotenv)] : [];
+}
+
+function importResources(imported: ComposeModel, target: ComposeModel, reference: SourcePosition): void {
+  for (const kind of IMPORTED) {
+    const from = imported[kind];
+    if (!isMapping(from)) continue;
+    const existing = target[kind];
+    const into: YamlMapping = isMapping(existing) ? { ...existing } : {};
+    if (isMapping(existing)) copyOrigins(existing, into);
+    for (const [name, resource] of Object.entries(from)) {
+      if (Object.hasOwn(into, name)) {
+        if (sameValue(into[name] as YamlValue, resource)) continue;
+        throw new InputError(reference, `${kind}.${name} is defined both by this file and by the file it includes: rename one of them`);
+      }
+      setEntry(into, name, resource);
+      copyOrigin(from, name, into);
+    }
+    target[kind] = into;
+  }
+}
+
+function sameValue(a: YamlValue, b: YamlValue): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, index) => sameValue(item, b[index] as YamlValue));
+  if (!isMapping(a) || !isMapping(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key] as YamlValue, b[key] as YamlValue));
+}

@@ -1,0 +1,70 @@
+/**
+ * Interpolation of one compose document, as Compose does it right after reading the file:
+ * every string value anywhere in the document (`x-` extensions included), never a mapping
+ * key. Each interpolated value keeps its template and references in the origins table, so the
+ * checker can tell a literal default from a value filled in from `.env`.
+ */
+import { interpolate, needsInterpolation, type Lookup, type VariableReference } from './interpolate.js';
+import type { LoadProblem } from './load.js';
+import { originOf, setOrigin, type EntryKey, type EnvSource, type Origin } from './origins.js';
+
+export interface InterpolationEnvironment {
+  lookup: Lookup;
+  sourceOf(name: string): EnvSource | undefined;
+}
+
+export function interpolateDocument(document: object, environment: InterpolationEnvironment, problems: LoadProblem[]): void {
+  const visited = new WeakSet<object>();
+  const pending: object[] = [document];
+  for (let container = pending.pop(); container !== undefined; container = pending.pop()) {
+    if (visited.has(container)) continue;
+    visited.add(container);
+    if (Array.isArray(container)) {
+      for (let index = 0; index < container.length; index++) visit(container, index, container[index], environment, problems, pending);
+    } else {
+      const mapping = container as Record<string, unknown>;
+      for (const key in mapping) visit(mapping, key, mapping[key], environment, problems, pending);
+    }
+  }
+}
+
+function visit(container: object, key: EntryKey, value: unknown, environment: InterpolationEnvironment, problems: LoadProblem[], pending: object[]): void {
+  if (typeof value === 'string') {
+    if (needsInterpolation(value)) interpolateEntry(container, key, value, environment, problems);
+  } else if (value !== null && typeof value === 'object') {
+    pending.push(value);
+  }
+}
+
+function interpolateEntry(
+  container: object,
+  key: EntryKey,
+  template: string,
+  environment: InterpolationEnvironment,
+  problems: LoadProblem[],
+): void {
+  const result = interpolate(template, environment.lookup);
+  (container as Record<EntryKey, unknown>)[key] = result.value;
+  const origin = originOf(container, key);
+  if (origin === undefined) return;
+  const interpolated: Origin = { ...origin, template, references: result.references };
+  const envSources = sourcesOf(result.references, environment);
+  if (envSources !== undefined) interpolated.envSources = envSources;
+  setOrigin(container, key, interpolated);
+  for (const error of result.errors) problems.push({ ...origin.value, message: error.message });
+}
+
+/** For each referenced variable, nested ones included, the env file line that set it, if one did. */
+function sourcesOf(
+  references: readonly VariableReference[],
+  environment: InterpolationEnvironment,
+  found?: Record<string, EnvSource>,
+): Record<string, EnvSource> | undefined {
+  let sources = found;
+  for (const reference of references) {
+    const source = environment.sourceOf(reference.name);
+    if (source !== undefined) (sources ??= {})[reference.name] = source;
+    if (reference.nested.length > 0) sources = sourcesOf(reference.nested, environment, sources);
+  }
+  return sources;
+}

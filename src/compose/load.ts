@@ -1,0 +1,250 @@
+/**
+ * The loading pipeline of `planes check`: the effective configuration of a compose project as
+ * Docker Compose computes it, with the origin of every entry kept in the origins table.
+ *
+ * Stages, each its own module, in compose-go's order:
+ * discover the files → read the project environment (shell over `.env`) → for each file and
+ * each YAML document in it: parse with positions → interpolate → normalize the forms →
+ * include → extends → merge over the files before it. Then complete the builds and read every
+ * `env_file` a service names.
+ *
+ * Input Compose would refuse outright (invalid YAML, a missing `-f` file, an `extends` cycle)
+ * throws `InputError`/`UsageError`. What the checker can report as a finding and go on
+ * (a missing `env_file`, an interpolation error) is a `LoadProblem`.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { InputError, UsageError, type SourcePosition } from '../errors.js';
+import { isMapping, parseYaml, type YamlMapping } from '../yaml/parse.js';
+import { isFile, readTextFile } from '../yaml/text.js';
+import { discoverComposeFiles } from './discover.js';
+import { parseDotenv, type DotenvEntry } from './dotenv.js';
+import { ProjectEnvironment, type EnvFile } from './environment.js';
+import { applyExtends } from './extends.js';
+import { applyInclude, type IncludedProject } from './include.js';
+import { interpolateDocument } from './interpolate-model.js';
+import { mergeModels } from './merge.js';
+import { completeBuild, Normalizer, type ComposeModel, type ComposeService, type EnvFileReference } from './normalize.js';
+import { copyOrigins } from './origins.js';
+import { validateComposeSchema, type SchemaProblem } from './schema.js';
+import { wellFormedPart } from './validate.js';
+
+export { originOf, originsOf, type Origin } from './origins.js';
+export type { ComposeModel, ComposeService, EnvFileReference, MountedResource, ServiceBuild } from './normalize.js';
+export type { ProjectEnvironment } from './environment.js';
+
+export interface LoadOptions {
+  /** `-f`, repeatable, relative to `cwd`. */
+  files?: string[];
+  /** `--project-directory`, relative to `cwd`. */
+  projectDirectory?: string;
+  /** `--env-file`, repeatable, relative to `cwd`; by default the project directory's `.env`, if any. */
+  envFiles?: string[];
+  /** The shell environment. */
+  environment: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+}
+
+/** Something wrong that the checker reports as a finding, without refusing the project. */
+export interface LoadProblem extends SourcePosition {
+  message: string;
+}
+
+/** A YAML document of a compose file as Compose validates it: interpolated, not yet merged. */
+export interface ComposeDocument {
+  /** As findings name it. */
+  file: string;
+  /** Interpolated, before merging: what Compose validates. */
+  data: YamlMapping;
+  schemaProblems: SchemaProblem[];
+}
+
+export interface ComposeProject {
+  name: string;
+  /** The project directory, absolute. */
+  workingDir: string;
+  /** Every file read (compose files, env files), relative to `cwd` as findings name them. */
+  files: string[];
+  /** The effective configuration, in the normal form of `normalize.ts`; look positions up with `originOf`. */
+  model: ComposeModel;
+  /** Every document of the project's compose files (included ones too, not those only extended), in load order. */
+  documents: ComposeDocument[];
+  /** The statements of every `env_file` read, by absolute path (as in `env_file[].path`). */
+  envFiles: Map<string, DotenvEntry[]>;
+  /** The interpolation environment: `lookup`, `sourceOf(name)` and the `.env` statements. */
+  projectEnv: ProjectEnvironment;
+  problems: LoadProblem[];
+}
+
+export function loadComposeProject(options: LoadOptions): ComposeProject {
+  const cwd = resolve(options.cwd);
+  const display = (path: string): string => relative(cwd, path).split(sep).join('/') || '.';
+  const projectDirectory = options.projectDirectory === undefined ? undefined : resolve(cwd, options.projectDirectory);
+  const firstFile = options.files?.[0];
+  const envDirectory = projectDirectory ?? (firstFile === undefined ? cwd : dirname(resolve(cwd, firstFile)));
+  const envFile = (path: string): EnvFile => ({ path, display: display(path) });
+
+  const projectEnv = ProjectEnvironment.of(options.environment).withEnvFiles(projectEnvFiles(options.envFiles, cwd, envDirectory).map(envFile));
+  const files = discoverComposeFiles({ files: options.files, searchFrom: projectDirectory ?? cwd, cwd, lookup: projectEnv.lookup });
+  const workingDir = projectDirectory ?? dirname(files[0] as string);
+
+  const problems: LoadProblem[] = [];
+  const loader = new ProjectLoader(display, envFile, problems);
+  const merged = loader.load({ files, projectDirectory: workingDir, environment: projectEnv, chain: [files[0] as string] });
+  const model = completeBuilds(merged, workingDir);
+  const envFiles = readServiceEnvFiles(model, projectEnv, display, problems);
+  return {
+    name: projectName(model, projectEnv, workingDir),
+    workingDir,
+    files: [...new Set([...projectEnv.files, ...loader.filesRead, ...[...envFiles.keys()].map(display)])],
+    model,
+    documents: loader.documents,
+    envFiles,
+    projectEnv,
+    problems,
+  };
+}
+
+function projectEnvFiles(envFiles: string[] | undefined, cwd: string, envDirectory: string): string[] {
+  if (envFiles !== undefined && envFiles.length > 0) {
+    return envFiles.map((file) => {
+      const path = resolve(cwd, file);
+      if (!existsSync(path)) throw new UsageError(`env file ${file} not found`);
+      return path;
+    });
+  }
+  const dotenv = join(envDirectory, '.env');
+  return isFile(dotenv) ? [dotenv] : [];
+}
+
+/** Reads compose files into merged models, for the project and for each project it includes. */
+class ProjectLoader {
+  readonly filesRead: string[] = [];
+  readonly documents: ComposeDocument[] = [];
+  private readonly extendedFiles = new WeakMap<ProjectEnvironment, Map<string, Record<string, ComposeService>>>();
+
+  constructor(
+    private readonly display: (path: string) => string,
+    private readonly envFile: (path: string) => EnvFile,
+    private readonly problems: LoadProblem[],
+  ) {}
+
+  load(project: IncludedProject): ComposeModel {
+    let model: ComposeModel = { services: {} };
+    for (const file of project.files) {
+      const display = this.display(file);
+      const normalizer = new Normalizer(project.projectDirectory, this.problems);
+      for (const document of this.interpolatedDocuments(file, project.environment)) {
+        const schemaProblems = validateComposeSchema(document);
+        this.documents.push({ file: display, data: document, schemaProblems });
+        const included = applyInclude(normalizer.document(wellFormedPart(document, schemaProblems)), {
+          environment: project.environment,
+          chain: project.chain,
+          load: (includedProject) => this.load(includedProject),
+          envFile: this.envFile,
+        });
+        const extended = applyExtends(included, display, {
+          servicesOf: (path, reference) => this.servicesOf(path, project.environment, reference),
+        });
+        model = mergeModels(model, extended);
+      }
+    }
+    return model;
+  }
+
+  /** Each YAML document of a compose file, interpolated. */
+  private interpolatedDocuments(file: string, environment: ProjectEnvironment): YamlMapping[] {
+    const display = this.display(file);
+    const text = readTextFile(file, display);
+    this.filesRead.push(display);
+    return parseYaml(text, display).map((document) => {
+      if (!isMapping(document)) {
+        throw new InputError({ file: display, line: 1, column: 1 }, 'a compose file must be a mapping (services:, networks:, …) at its top level');
+      }
+      interpolateDocument(document, environment, this.problems);
+      return document;
+    });
+  }
+
+  /** The services of a file named by `extends.file`: its relative paths are its own directory's. */
+  private servicesOf(path: string, environment: ProjectEnvironment, reference: SourcePosition): Record<string, ComposeService> {
+    let byPath = this.extendedFiles.get(environment);
+    if (byPath === undefined) {
+      byPath = new Map();
+      this.extendedFiles.set(environment, byPath);
+    }
+    const known = byPath.get(path);
+    if (known !== undefined) return known;
+    if (!isFile(path)) throw new InputError(reference, `the file ${this.display(path)} that extends names does not exist`);
+    const normalizer = new Normalizer(dirname(path), this.problems);
+    const services = this.interpolatedDocuments(path, environment)
+      .map((document) => normalizer.document(wellFormedPart(document, validateComposeSchema(document))))
+      .reduce(mergeModels, { services: {} }).services;
+    byPath.set(path, services);
+    return services;
+  }
+}
+
+/** Builds with their Dockerfile resolved: `<context>/Dockerfile` unless another is named or inlined. */
+function completeBuilds(model: ComposeModel, projectDirectory: string): ComposeModel {
+  const services: Record<string, ComposeService> = {};
+  copyOrigins(model.services, services);
+  for (const [name, service] of Object.entries(model.services)) services[name] = completeBuild(service, projectDirectory);
+  const completed = { ...model, services };
+  copyOrigins(model, completed);
+  return completed;
+}
+
+/** Reads every env_file of every service once; a missing or unreadable one is a problem at its entry. */
+function readServiceEnvFiles(
+  model: ComposeModel,
+  environment: ProjectEnvironment,
+  display: (path: string) => string,
+  problems: LoadProblem[],
+): Map<string, DotenvEntry[]> {
+  const envFiles = new Map<string, DotenvEntry[]>();
+  const failed = new Set<string>();
+  for (const service of Object.values(model.services)) {
+    for (const reference of service.env_file ?? []) {
+      if (envFiles.has(reference.path) || failed.has(reference.path)) continue;
+      const entries = readEnvFile(reference, environment, display, problems);
+      if (entries === undefined) failed.add(reference.path);
+      else envFiles.set(reference.path, entries);
+    }
+  }
+  return envFiles;
+}
+
+function readEnvFile(
+  reference: EnvFileReference,
+  environment: ProjectEnvironment,
+  display: (path: string) => string,
+  problems: LoadProblem[],
+): DotenvEntry[] | undefined {
+  const shown = display(reference.path);
+  if (!existsSync(reference.path)) {
+    if (reference.required) {
+      problems.push({ ...reference.origin, message: `env file ${shown} not found: create it, or mark the entry required: false` });
+    }
+    return undefined;
+  }
+  try {
+    const entries = parseDotenv(readTextFile(reference.path, shown), shown, environment.lookup);
+    for (const entry of entries) {
+      for (const error of entry.errors) problems.push({ file: shown, line: entry.valueLine, column: entry.valueColumn, message: error.message });
+    }
+    return entries;
+  } catch (error) {
+    if (error instanceof InputError) problems.push({ ...error.position, message: error.problem });
+    else if (error instanceof UsageError) problems.push({ ...reference.origin, message: error.message });
+    else throw error;
+    return undefined;
+  }
+}
+
+/** The `name:` of the model, else COMPOSE_PROJECT_NAME, else the directory's name, as Compose normalizes it. */
+function projectName(model: ComposeModel, environment: ProjectEnvironment, workingDir: string): string {
+  const named = typeof model['name'] === 'string' && model['name'] !== '' ? model['name'] : environment.lookup('COMPOSE_PROJECT_NAME');
+  const name = named !== undefined && named !== '' ? named : basename(workingDir);
+  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[_-]+/, '');
+}

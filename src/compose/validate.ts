@@ -1,0 +1,26 @@
+import type { YamlMapping } from '../yaml/parse.js';
+import { copyOrigins } from './origins.js';
+import type { SchemaProblem } from './schema.js';
+
+/**
+ * The part of a document the later stages can trust. Compose refuses a file that breaks its
+ * schema; the checker reports every problem instead (rule `schema`) and goes on with what is
+ * well formed: a service with a problem is left out of the model, and so is the whole
+ * document when a problem lies outside `services`.
+ */
+export function wellFormedPart(document: YamlMapping, problems: readonly SchemaProblem[]): YamlMapping {
+  if (problems.length === 0) return document;
+  const broken = new Set<string>();
+  for (const { path } of problems) {
+    const [section, service] = path;
+    if (section !== 'services' || typeof service !== 'string') return {};
+    broken.add(service);
+  }
+  const services = document['services'] as YamlMapping;
+  const keptServices: YamlMapping = {};
+  copyOrigins(services, keptServices);
+  for (const [name, service] of Object.entries(services)) if (!broken.has(name)) keptServices[name] = service;
+  const kept: YamlMapping = { ...document, services: keptServices };
+  copyOrigins(document, kept);
+  return kept;
+}

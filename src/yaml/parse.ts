@@ -1,0 +1,295 @@
+/**
+ * YAML as Docker Compose reads it, as plain JavaScript data whose every mapping key, value
+ * and list item has its file, line and column in the origins table.
+ *
+ * js-yaml's event parser does the syntax; this builds the values from its events the way
+ * go-yaml v3 (Compose's reader) would:
+ * - scalars resolve as in `scalars.ts`; mapping keys must be strings, and may not repeat;
+ * - an alias is the anchored value itself (the same object), so whatever is found through
+ *   it is located at the anchor; aliases may not expand the document without bound;
+ * - `<<` merges mappings in: keys written in the mapping win, then earlier merged mappings
+ *   over later ones; merged entries keep the origins of the mapping they came from;
+ * - Compose's `!reset` drops the entry (before `<<` merges, so a merged value comes back, as
+ *   in Compose) and leaves a `!reset` origin for the merge stage; `!override` is recorded.
+ */
+import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event, type ScalarEvent } from 'js-yaml';
+import { InputError, type SourcePosition } from '../errors.js';
+import { originsOf, setOrigins, type ComposeTag, type EntryKey, type Origin } from '../compose/origins.js';
+import { LineIndex } from './lines.js';
+import { resolvePlain, resolveTagged, ScalarTagError, type Resolved } from './scalars.js';
+
+export type YamlValue = string | number | boolean | null | YamlValue[] | YamlMapping;
+export type YamlMapping = { [key: string]: YamlValue };
+
+export function isMapping(value: unknown): value is YamlMapping {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Past this many nodes reached through aliases, a document is taken for an alias bomb. */
+export const MAX_ALIAS_EXPANSION = 1_000_000;
+// Compose files nest a few levels deep; the parser's own default of 100 is far above that.
+const MAX_DEPTH = 100;
+const BYTE_ORDER_MARK = '\uFEFF';
+const STANDARD_TAG_PREFIX = 'tag:yaml.org,2002:';
+
+/** Every document of a YAML stream, in order; an empty document is left out. */
+export function parseYaml(text: string, file: string): YamlValue[] {
+  const source = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+  const lines = new LineIndex(source, file);
+  let events: Event[];
+  try {
+    events = parseEvents(source, { maxDepth: MAX_DEPTH });
+  } catch (error) {
+    if (error instanceof YAMLException) throw syntaxError(error, lines);
+    throw error;
+  }
+  return new DocumentBuilder(source, events, lines).documents();
+}
+
+function syntaxError(error: YAMLException, lines: LineIndex): InputError {
+  // `reason` is the parser's message without its source excerpt, which could hold a secret.
+  const position = error.mark ? lines.position(error.mark.position) : { file: lines.file, line: 1, column: 1 };
+  return new InputError(position, `invalid YAML: ${error.reason}`);
+}
+
+interface Anchored {
+  value: YamlValue;
+  position: SourcePosition;
+  float: boolean;
+  /** How many nodes the anchored value stands for once every alias in it is expanded. */
+  size: number;
+}
+
+/** What building one node gives besides its value; kept in fields to spare an object per node. */
+interface NodeFacts {
+  position: SourcePosition;
+  tag: string | undefined;
+  float: boolean;
+  size: number;
+}
+
+class DocumentBuilder {
+  private next = 0;
+  private anchors = new Map<string, Anchored>();
+  private aliasExpansion = 0;
+  private readonly facts: NodeFacts = { position: { file: '', line: 0, column: 0 }, tag: undefined, float: false, size: 0 };
+
+  constructor(
+    private readonly source: string,
+    private readonly events: Event[],
+    private readonly lines: LineIndex,
+  ) {}
+
+  documents(): YamlValue[] {
+    const documents: YamlValue[] = [];
+    while (this.next < this.events.length) {
+      const event = this.events[this.next++];
+      if (event?.type !== EVENT_ID.DOCUMENT) continue;
+      // Anchors do not reach from one document into the next.
+      this.anchors = new Map();
+      const root = this.node(this.lines.position(0));
+      this.expectPop();
+      if (root !== null) documents.push(root);
+    }
+    return documents;
+  }
+
+  /** Builds the node at the cursor; `fallback` locates a node that has no text of its own. */
+  private node(fallback: SourcePosition): YamlValue {
+    const event = this.events[this.next++];
+    switch (event?.type) {
+      case EVENT_ID.SCALAR:
+        return this.scalar(event, fallback);
+      case EVENT_ID.MAPPING:
+        return this.anchor(event, this.mapping(this.lines.position(event.start), this.tagOf(event)));
+      case EVENT_ID.SEQUENCE:
+        return this.anchor(event, this.sequence(this.lines.position(event.start), this.tagOf(event)));
+      case EVENT_ID.ALIAS:
+        return this.alias(event.anchorStart, event.anchorEnd);
+      default:
+        throw new Error(`unexpected YAML event ${String(event?.type)}`);
+    }
+  }
+
+  private scalar(event: ScalarEvent, fallback: SourcePosition): YamlValue {
+    const facts = this.facts;
+    facts.position = this.scalarPosition(event, fallback);
+    facts.tag = this.tagOf(event);
+    facts.size = 1;
+    const text = event.fast ? this.source.slice(event.valueStart, event.valueEnd) : getScalarValue(this.source, event);
+    let resolved: Resolved;
+    if (facts.tag !== undefined) {
+      try {
+        resolved = resolveTagged(text, facts.tag);
+      } catch (error) {
+        if (error instanceof ScalarTagError) throw new InputError(facts.position, error.message);
+        throw error;
+      }
+    } else if (event.style === SCALAR_STYLE.PLAIN) {
+      resolved = resolvePlain(text);
+    } else {
+      resolved = { value: text, float: false };
+    }
+    facts.float = resolved.float;
+    return this.anchor(event, resolved.value);
+  }
+
+  private scalarPosition(event: ScalarEvent, fallback: SourcePosition): SourcePosition {
+    const { valueStart } = event;
+    if (valueStart === -1) {
+      // An empty scalar has no text: point at its tag or anchor, or where its entry is.
+      if (event.tagStart !== -1) return this.lines.position(event.tagStart);
+      if (event.anchorStart !== -1) return this.lines.position(event.anchorStart - 1);
+      return fallback;
+    }
+    switch (event.style) {
+      case SCALAR_STYLE.SINGLE_QUOTED:
+      case SCALAR_STYLE.DOUBLE_QUOTED:
+        return this.lines.position(valueStart - 1);
+      case SCALAR_STYLE.LITERAL_BLOCK:
+      case SCALAR_STYLE.FOLDED_BLOCK:
+        return this.lines.position(valueStart + Math.max(event.indent, 0));
+      default:
+        return this.lines.position(valueStart);
+    }
+  }
+
+  private mapping(position: SourcePosition, tag: string | undefined): YamlValue {
+    const mapping: YamlMapping = {};
+    // Every key written, `!reset` ones included; the origins table gets it whole at the end.
+    const origins = new Map<EntryKey, Origin>();
+    let merges: { value: YamlValue; position: SourcePosition }[] | undefined;
+    let size = 1;
+    while (this.events[this.next]?.type !== EVENT_ID.POP) {
+      const keyEvent = this.events[this.next];
+      const isMergeKey = keyEvent?.type === EVENT_ID.SCALAR && keyEvent.style === SCALAR_STYLE.PLAIN && keyEvent.tagStart === -1;
+      const key = this.node(position);
+      const keyPosition = this.facts.position;
+      if (typeof key !== 'string') {
+        throw new InputError(keyPosition, 'Compose needs every mapping key to be a string: quote this key');
+      }
+      if (origins.has(key) || (key === '<<' && merges !== undefined)) {
+        throw new InputError(keyPosition, `duplicate key "${key}" in this mapping: remove one of them`);
+      }
+      const value = this.node(keyPosition);
+      const { position: valuePosition, tag: valueTag, float } = this.facts;
+      size += this.facts.size;
+      if (isMergeKey && key === '<<') {
+        (merges ??= []).push({ value, position: valuePosition });
+        continue;
+      }
+      const origin: Origin = { key: keyPosition, value: valuePosition };
+      const composeTag = asComposeTag(valueTag);
+      if (composeTag !== undefined) origin.tag = composeTag;
+      if (float) origin.float = true;
+      if (composeTag !== '!reset') setEntry(mapping, key, value);
+      origins.set(key, origin);
+    }
+    this.next++;
+    if (merges !== undefined) for (const merge of merges) mergeInto(mapping, origins, merge.value, merge.position);
+    setOrigins(mapping, origins);
+    this.setFacts(position, tag, size);
+    return mapping;
+  }
+
+  private sequence(position: SourcePosition, tag: string | undefined): YamlValue {
+    const sequence: YamlValue[] = [];
+    const origins = new Map<EntryKey, Origin>();
+    let size = 1;
+    while (this.events[this.next]?.type !== EVENT_ID.POP) {
+      const item = this.node(position);
+      const { position: itemPosition, tag: itemTag, float } = this.facts;
+      size += this.facts.size;
+      const composeTag = asComposeTag(itemTag);
+      // Compose drops a `!reset` list item and cannot apply it to another file's list.
+      if (composeTag === '!reset') continue;
+      const origin: Origin = { value: itemPosition };
+      if (composeTag !== undefined) origin.tag = composeTag;
+      if (float) origin.float = true;
+      origins.set(sequence.length, origin);
+      sequence.push(item);
+    }
+    this.next++;
+    setOrigins(sequence, origins);
+    this.setFacts(position, tag, size);
+    return sequence;
+  }
+
+  private alias(nameStart: number, nameEnd: number): YamlValue {
+    const name = this.source.slice(nameStart, nameEnd);
+    const position = this.lines.position(nameStart - 1);
+    const anchored = this.anchors.get(name);
+    if (anchored === undefined) throw new InputError(position, `alias *${name} names no anchor defined before it`);
+    this.aliasExpansion += anchored.size;
+    if (this.aliasExpansion > MAX_ALIAS_EXPANSION) {
+      throw new InputError(
+        position,
+        `aliases expand this document to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?); planes refuses to read it`,
+      );
+    }
+    // The alias stands for the anchored node: same value, same position.
+    this.facts.position = anchored.position;
+    this.facts.tag = undefined;
+    this.facts.float = anchored.float;
+    this.facts.size = anchored.size;
+    return anchored.value;
+  }
+
+  /** Records the anchor of the node just built, once it is complete (so it cannot contain itself). */
+  private anchor(event: { anchorStart: number; anchorEnd: number }, value: YamlValue): YamlValue {
+    if (event.anchorStart !== -1) {
+      const { position, float, size } = this.facts;
+      this.anchors.set(this.source.slice(event.anchorStart, event.anchorEnd), { value, position, float, size });
+    }
+    return value;
+  }
+
+  private setFacts(position: SourcePosition, tag: string | undefined, size: number): void {
+    this.facts.position = position;
+    this.facts.tag = tag;
+    this.facts.float = false;
+    this.facts.size = size;
+  }
+
+  private tagOf(event: { tagStart: number; tagEnd: number }): string | undefined {
+    if (event.tagStart === -1) return undefined;
+    const written = this.source.slice(event.tagStart, event.tagEnd);
+    if (written.startsWith('!!')) return STANDARD_TAG_PREFIX + written.slice(2);
+    if (written.startsWith('!<') && written.endsWith('>')) return written.slice(2, -1);
+    return written;
+  }
+
+  private expectPop(): void {
+    if (this.events[this.next]?.type === EVENT_ID.POP) this.next++;
+  }
+}
+
+/** Applies one `<<` value: a mapping, or a list of mappings where the first one wins. */
+function mergeInto(mapping: YamlMapping, origins: Map<EntryKey, Origin>, source: YamlValue, position: SourcePosition): void {
+  const sources = Array.isArray(source) ? source : [source];
+  for (const item of sources) {
+    if (!isMapping(item)) throw new InputError(position, 'a merge key "<<" takes a mapping or a list of mappings');
+    const itemOrigins = originsOf(item);
+    for (const key of Object.keys(item)) {
+      if (Object.hasOwn(mapping, key)) continue;
+      setEntry(mapping, key, item[key] as YamlValue);
+      const origin = itemOrigins.get(key);
+      if (origin === undefined) continue;
+      // Compose still removes a `!reset` key from the files before, then sets the merged value.
+      origins.set(key, origins.get(key)?.tag === '!reset' ? { ...origin, tag: '!override' } : origin);
+    }
+  }
+}
+
+function asComposeTag(tag: string | undefined): ComposeTag | undefined {
+  return tag === '!reset' || tag === '!override' ? tag : undefined;
+}
+
+/** A plain assignment would turn a `__proto__` key into the object's prototype. */
+export function setEntry(mapping: YamlMapping, key: string, value: YamlValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(mapping, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    mapping[key] = value;
+  }
+}
