@@ -1,0 +1,40 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/check/run.js';
+import { writeFilesAtomically } from '../../src/fs/atomic.js';
+import { generate } from '../../src/generate/index.js';
+import { loadManifest } from '../../src/manifest/load.js';
+import { setupDevSecrets } from '../../src/setup/dev-secrets.js';
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The reference stack as a new user has it after `just setup`: generated files and dev secrets. */
+function referenceProject(): string {
+  const root = mkdtempSync(join(tmpdir(), 'planes-own-'));
+  cpSync(join(REPO, 'compose'), join(root, 'compose'), { recursive: true });
+  const loaded = loadManifest(join(root, 'compose', 'stack.yaml'), root);
+  writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })));
+  setupDevSecrets(loaded.manifest, root);
+  return root;
+}
+
+describe("the repository's own stack", () => {
+  it('checks clean: dev file, Swarm stack file, env files, Dockerfile and drift', () => {
+    const { report } = runCheck({ cwd: referenceProject(), environment: {} });
+    expect(report.findings).toEqual([]);
+    // docker-compose.yml, docker-compose.prod.yml, config/common.env, dev.env, prod.env, compose/api/Dockerfile
+    expect(report.summary.files).toBe(6);
+  });
+
+  it('is caught when a secret is put back into the environment of the generated file', () => {
+    const root = referenceProject();
+    const { report } = runCheck({ cwd: root, environment: {}, files: ['docker-compose.yml'], manifest: 'compose/stack.yaml' });
+    expect(report.summary.errors).toBe(0);
+    cpSync(join(REPO, 'test', 'check', 'fixtures', 'leaky-override.yml'), join(root, 'docker-compose.override.yml'));
+    const leaky = runCheck({ cwd: root, environment: {}, files: ['docker-compose.yml', 'docker-compose.override.yml'] }).report;
+    expect(leaky.findings.map((f) => [f.rule, f.file, f.key])).toEqual([['secret-in-environment', 'docker-compose.override.yml', 'DB_PASSWORD']]);
+  });
+});
