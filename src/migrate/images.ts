@@ -1,0 +1,86 @@
+/**
+ * What migration knows about images without pulling them: which ones read a secret from a
+ * file named by a `*_FILE` variable (their documented convention), which ones have no shell
+ * for an entrypoint wrapper, and the ENTRYPOINT and CMD of a few common ones.
+ */
+
+type FileVariable = (variable: string) => string | undefined;
+
+const suffixed = (variables: readonly string[], suffix = '_FILE'): FileVariable => (variable) =>
+  variables.includes(variable) ? `${variable}${suffix}` : undefined;
+const prefixed = (prefix: string, suffix = '_FILE'): FileVariable => (variable) =>
+  variable.startsWith(prefix) ? `${variable}${suffix}` : undefined;
+
+const POSTGRES = suffixed(['POSTGRES_PASSWORD', 'POSTGRES_USER', 'POSTGRES_DB', 'POSTGRES_INITDB_ARGS']);
+const MYSQL = ['MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD', 'MYSQL_USER', 'MYSQL_DATABASE'];
+const GRAFANA = prefixed('GF_', '__FILE');
+
+/** Images whose entrypoint reads `<VAR>_FILE` (or Grafana's `<VAR>__FILE`) in place of `<VAR>`, by repository. */
+const FILE_CONVENTIONS: Readonly<Record<string, FileVariable>> = {
+  postgres: POSTGRES,
+  'postgis/postgis': POSTGRES,
+  'timescale/timescaledb': POSTGRES,
+  mysql: suffixed(MYSQL),
+  mariadb: suffixed([...MYSQL, ...MYSQL.map((name) => name.replace('MYSQL_', 'MARIADB_')), 'MARIADB_ROOT_PASSWORD_HASH', 'MARIADB_PASSWORD_HASH']),
+  mongo: suffixed(['MONGO_INITDB_ROOT_USERNAME', 'MONGO_INITDB_ROOT_PASSWORD']),
+  wordpress: prefixed('WORDPRESS_'),
+  nextcloud: suffixed([
+    'NEXTCLOUD_ADMIN_USER', 'NEXTCLOUD_ADMIN_PASSWORD', 'POSTGRES_DB', 'POSTGRES_USER', 'POSTGRES_PASSWORD',
+    'MYSQL_DATABASE', 'MYSQL_USER', 'MYSQL_PASSWORD', 'REDIS_HOST_PASSWORD', 'SMTP_PASSWORD',
+    'OBJECTSTORE_S3_KEY', 'OBJECTSTORE_S3_SECRET',
+  ]),
+  'grafana/grafana': GRAFANA,
+  'grafana/grafana-oss': GRAFANA,
+  'grafana/grafana-enterprise': GRAFANA,
+  'dpage/pgadmin4': suffixed(['PGADMIN_DEFAULT_PASSWORD']),
+  'pihole/pihole': suffixed(['WEBPASSWORD']),
+};
+
+/** The process an image starts, as its Dockerfile's ENTRYPOINT and CMD say (exec form). */
+export interface ImageProcess {
+  entrypoint: string[];
+  cmd: string[];
+  /** Where this was learnt, for the report. */
+  from: string;
+}
+
+const known = (entrypoint: string[], cmd: string[]): Omit<ImageProcess, 'from'> => ({ entrypoint, cmd });
+
+/** ENTRYPOINT and CMD of images whose Dockerfiles are stable across tags. */
+const KNOWN_PROCESSES: Readonly<Record<string, Omit<ImageProcess, 'from'>>> = {
+  'gitea/gitea': known(['/usr/bin/entrypoint'], ['/usr/bin/s6-svscan', '/etc/s6']),
+  'mcr.microsoft.com/mssql/server': known(['/opt/mssql/bin/permissions_check.sh'], ['/opt/mssql/bin/sqlservr']),
+  redis: known(['docker-entrypoint.sh'], ['redis-server']),
+  rabbitmq: known(['docker-entrypoint.sh'], ['rabbitmq-server']),
+  memcached: known(['docker-entrypoint.sh'], ['memcached']),
+  nginx: known(['/docker-entrypoint.sh'], ['nginx', '-g', 'daemon off;']),
+  node: known(['docker-entrypoint.sh'], ['node']),
+  python: known([], ['python3']),
+};
+
+/** `docker.io/library/postgres:16-alpine@sha256:…` → `postgres`. */
+export function imageRepository(image: string): string {
+  const withoutDigest = image.split('@')[0] as string;
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  const repository = colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
+  return repository.replace(/^(?:docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+}
+
+/** The variable through which the image reads `variable` from a file, if it has that convention. */
+export function fileVariableOf(image: string | undefined, variable: string): string | undefined {
+  if (image === undefined) return undefined;
+  return FILE_CONVENTIONS[imageRepository(image)]?.(variable);
+}
+
+export function knownProcess(image: string): ImageProcess | undefined {
+  const process = KNOWN_PROCESSES[imageRepository(image)];
+  return process && { ...process, from: `planes' table of known images (${imageRepository(image)})` };
+}
+
+/** Images that run without /bin/sh, where a shell wrapper cannot start. */
+export function lacksShell(image: string | undefined, platform: unknown): string | undefined {
+  if (typeof platform === 'string' && platform.startsWith('wasi')) return `a ${platform} (WebAssembly) image has no shell`;
+  if (image?.startsWith('gcr.io/distroless/')) return 'a distroless image has no shell';
+  return undefined;
+}

@@ -1,0 +1,273 @@
+/**
+ * From the compose setup to the manifest of the migrated project: classify every setting,
+ * route the paths of mounted secrets, plan the config plane, name the secrets, plan each
+ * service, and define the secrets and build secrets with the values that go to secrets/*.txt.
+ */
+import { describeValue } from '../detect/redact.js';
+import { isPlaceholder } from '../detect/values.js';
+import { classifyName } from '../detect/names.js';
+import { envFiles } from '../generate/env-files.js';
+import { manifestSchema } from '../manifest/schema.js';
+import { classify, type Classification } from './classify.js';
+import { dropConfig, planConfig, type ConfigPlan, type ConfigSetting } from './config.js';
+import { fromOut } from './paths.js';
+import type { LocalImageLookup } from './process.js';
+import type { ReviewItem, SettingRow } from './report.js';
+import { nameSecrets, type NamedSecret, type SecretUse } from './secrets.js';
+import { escapeDollars, mountTarget, planService, type MountedSecret, type MovedSetting, type PathSetting } from './service.js';
+import type { Source, SourceSetting } from './source.js';
+
+export const MANIFEST_FILE = 'compose/stack.yaml';
+export const ENVIRONMENTS = {
+  dev: { target: 'compose', file: 'docker-compose.yml' },
+  prod: { target: 'swarm', file: 'docker-compose.prod.yml' },
+} as const;
+
+export interface PlanOptions {
+  /** Absolute. */
+  outDir: string;
+  lookup?: LocalImageLookup;
+}
+
+export interface MigrationPlan {
+  manifest: Record<string, unknown>;
+  /** The values that go to secrets/<name>.txt. */
+  secretFiles: { name: string; value: string }[];
+  rows: SettingRow[];
+  reviews: ReviewItem[];
+}
+
+interface Classified {
+  setting: SourceSetting;
+  verdict: Classification;
+}
+
+export function planMigration(source: Source, options: PlanOptions): MigrationPlan {
+  const { project } = source;
+  const name = project.name === '' ? 'app' : project.name;
+  const reviews: ReviewItem[] = [];
+  const rows: SettingRow[] = [];
+
+  const classified = unifySecretNames(source.settings.map((setting) => ({ setting, verdict: classify(setting) })));
+  const routed = routePaths(source, classified, rows, reviews);
+  const configPlan = planConfig(routed.config);
+  checkEnvFileValues(name, configPlan);
+  rows.push(...configPlan.rows);
+  reviews.push(...configPlan.reviews);
+
+  const uses = secretUses(source, classified);
+  const taken = new Set(Object.keys(configPlan.config).map((key) => key.toLowerCase()));
+  const named = nameSecrets(uses.map((entry) => entry.use), taken);
+  const secretOf = new Map<SecretUse, NamedSecret>(named.flatMap((secret) => secret.uses.map((use) => [use, secret] as const)));
+  const knownSecrets = named.filter((secret) => !secret.build && secret.value !== undefined && secret.value.length > 0).map((secret) => ({ name: secret.name, value: (secret.value as Buffer).toString('utf8') }));
+
+  const nameOf = (use: SecretUse): string => (secretOf.get(use) as NamedSecret).name;
+
+  const services: Record<string, unknown> = {};
+  for (const [service, definition] of Object.entries(project.model.services)) {
+    const own = uses.filter((entry) => entry.use.service === service);
+    const planned = planService({
+      name: service,
+      definition,
+      project: { name, workingDir: project.workingDir },
+      outDir: options.outDir,
+      config: configPlan.byService.get(service) ?? [],
+      moved: movedSettings(own, 'variable', nameOf),
+      mounted: mountedSecrets(source, own, 'compose-secret', nameOf),
+      paths: routed.paths.filter((path) => path.setting.service === service),
+      buildArgs: classified.filter((c) => c.setting.service === service && c.setting.place === 'build-arg' && c.verdict.plane !== 'secret').map((c) => c.setting),
+      buildSecretArgs: movedSettings(own, 'build-arg', nameOf),
+      buildMounted: mountedSecrets(source, own, 'build-secret', nameOf),
+      knownSecrets,
+      lookup: options.lookup,
+    });
+    services[service] = planned.service;
+    rows.push(...planned.rows);
+    reviews.push(...planned.reviews);
+  }
+  sharedConfigReviews(configPlan.byService, Object.keys(configPlan.config), reviews);
+
+  const { secrets, buildSecrets, secretFiles } = defineSecrets(source, named, options.outDir, reviews);
+  for (const [composeName] of source.secrets) {
+    if (!uses.some((entry) => entry.use.key === composeName && 'mount' in entry)) {
+      reviews.push({ level: 'review', message: `the compose secret ${composeName} is used by no service: left out` });
+    }
+  }
+
+  const manifest: Record<string, unknown> = {
+    name,
+    environments: ENVIRONMENTS,
+    ...(Object.keys(configPlan.config).length > 0 ? { config: configPlan.config } : {}),
+    ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+    ...(Object.keys(buildSecrets).length > 0 ? { build_secrets: buildSecrets } : {}),
+    services,
+    ...topLevel(source, reviews),
+  };
+  const order = Object.keys(project.model.services);
+  rows.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service) || a.where.file.localeCompare(b.where.file) || a.where.line - b.where.line || a.where.column - b.where.column);
+  return { manifest, secretFiles, rows, reviews };
+}
+
+/** The manifest's secrets and build secrets, and the values that go to their files. */
+function defineSecrets(
+  source: Source,
+  named: readonly NamedSecret[],
+  outDir: string,
+  reviews: ReviewItem[],
+): { secrets: Record<string, unknown>; buildSecrets: Record<string, unknown>; secretFiles: MigrationPlan['secretFiles'] } {
+  const secrets: Record<string, unknown> = {};
+  const buildSecrets: Record<string, unknown> = {};
+  const secretFiles: MigrationPlan['secretFiles'] = [];
+  for (const secret of named) {
+    const definition = secret.build ? buildSecretDefinition(source, secret, outDir) : runtimeSecretDefinition(source, secret, reviews);
+    (secret.build ? buildSecrets : secrets)[secret.name] = definition;
+    // A build secret read from a host file or variable stays there; every other value goes to its file.
+    if (secret.build && !('file' in definition && definition.file === `secrets/${secret.name}.txt`)) continue;
+    const text = secret.value?.toString('utf8');
+    if (secret.value === undefined) {
+      reviews.push({ level: 'review', message: `the secret ${secret.name} has no value here: put it in secrets/${secret.name}.txt (planes setup lists what is missing)` });
+    } else if (text === undefined || !Buffer.from(text).equals(secret.value)) {
+      reviews.push({ level: 'blocker', message: `the secret ${secret.name} is binary; planes migrate writes text only: copy its file to secrets/${secret.name}.txt (mode 0600) by hand` });
+    } else {
+      secretFiles.push({ name: secret.name, value: text });
+    }
+  }
+  return { secrets, buildSecrets, secretFiles };
+}
+
+/** A variable is in one plane: a secret in one service is a secret in every service that sets it. */
+function unifySecretNames(classified: Classified[]): Classified[] {
+  const secretIn = new Map<string, string>();
+  for (const { setting, verdict } of classified) {
+    if (setting.place !== 'build-arg' && verdict.plane === 'secret' && !secretIn.has(setting.key)) secretIn.set(setting.key, setting.service);
+  }
+  return classified.map((entry) => {
+    const service = secretIn.get(entry.setting.key);
+    if (entry.setting.place === 'build-arg' || entry.verdict.plane !== 'config' || service === undefined) return entry;
+    const notes = [`${entry.setting.key} holds no secret in ${entry.setting.service}, but does in ${service}: a setting has one plane, so it is a secret here too`];
+    return { ...entry, verdict: { plane: 'secret', reasons: [`same variable as the secret in ${service}`], notes } };
+  });
+}
+
+/**
+ * A variable holding /run/secrets/<target> becomes the `env` of that mount, once per mount;
+ * a second one becomes config (it holds only a path), unless its name says secret.
+ */
+function routePaths(source: Source, classified: Classified[], rows: SettingRow[], reviews: ReviewItem[]): { config: ConfigSetting[]; paths: PathSetting[] } {
+  const config: ConfigSetting[] = [];
+  const paths: PathSetting[] = [];
+  const claimed = new Set<string>();
+  for (const { setting, verdict } of classified) {
+    if (setting.place === 'build-arg') continue;
+    if (verdict.plane === 'config') config.push({ setting, reasons: verdict.reasons });
+    if (verdict.plane !== 'secret-path') continue;
+    const mounts = source.project.model.services[setting.service]?.secrets ?? [];
+    const claim = `${setting.service}\u0000${verdict.target}`;
+    if (mounts.some((mount) => mountTarget(mount) === verdict.target) && !claimed.has(claim)) {
+      claimed.add(claim);
+      paths.push({ setting, target: verdict.target, reasons: verdict.reasons });
+    } else if (!classifyName(setting.key).secret) {
+      config.push({ setting, reasons: [...verdict.reasons, 'only a path: config'] });
+    } else {
+      rows.push({ service: setting.service, key: setting.key, where: setting.where, plane: 'left out', lands: 'a secret-named variable holding a path the manifest cannot set', reasons: verdict.reasons, value: describeValue(setting.value ?? '') });
+      reviews.push({ level: 'blocker', service: setting.service, where: setting.where, message: `${setting.key} holds the path ${setting.value ?? ''} of a secret the service does not mount (or whose mount already has its variable); the manifest can set it only as the variable of a mount: left out` });
+    }
+  }
+  return { config, paths };
+}
+
+/** Values that an env file read by both Compose and docker stack cannot carry unchanged. */
+function checkEnvFileValues(name: string, plan: ConfigPlan): void {
+  const parsed = manifestSchema.safeParse({ name, environments: ENVIRONMENTS, config: plan.config, services: {} });
+  if (!parsed.success) return;
+  for (const problem of envFiles(parsed.data, MANIFEST_FILE).problems) {
+    const key = String(problem.path[1]);
+    dropConfig(plan, key, `config ${problem.message}: left out`);
+  }
+}
+
+/** A use of a secret: a setting whose value moved, or a mount of a secret of the original `secrets:`. */
+type UseEntry = { use: SecretUse; classified: Classified } | { use: SecretUse; mount: MountedSecret['mount'] };
+
+function movedSettings(entries: readonly UseEntry[], kind: SecretUse['kind'], nameOf: (use: SecretUse) => string): MovedSetting[] {
+  return entries.flatMap((entry) => {
+    if (!('classified' in entry) || entry.use.kind !== kind) return [];
+    const { setting, verdict } = entry.classified;
+    return [{ setting, secret: nameOf(entry.use), reasons: verdict.reasons, notes: verdict.notes }];
+  });
+}
+
+function mountedSecrets(source: Source, entries: readonly UseEntry[], kind: SecretUse['kind'], nameOf: (use: SecretUse) => string): MountedSecret[] {
+  return entries.flatMap((entry) => {
+    if (!('mount' in entry) || entry.use.kind !== kind) return [];
+    const where = source.secrets.get(entry.use.key)?.where ?? { file: source.project.files[0] ?? '.', line: 1, column: 1 };
+    return [{ mount: entry.mount, secret: nameOf(entry.use), where, value: entry.use.value }];
+  });
+}
+
+function secretUses(source: Source, classified: Classified[]): UseEntry[] {
+  const entries: UseEntry[] = [];
+  for (const [service, definition] of Object.entries(source.project.model.services)) {
+    for (const mount of definition.secrets ?? []) {
+      entries.push({ use: { service, key: mount.source, kind: 'compose-secret', value: source.secrets.get(mount.source)?.value, placeholder: false }, mount });
+    }
+    for (const mount of definition.build?.secrets ?? []) {
+      entries.push({ use: { service, key: mount.source, kind: 'build-secret', value: source.secrets.get(mount.source)?.value, placeholder: false }, mount });
+    }
+  }
+  for (const entry of classified) {
+    if (entry.verdict.plane !== 'secret') continue;
+    const { setting } = entry;
+    const value = setting.value === undefined ? undefined : Buffer.from(setting.value);
+    const kind = setting.place === 'build-arg' ? 'build-arg' : 'variable';
+    entries.push({ use: { service: setting.service, key: setting.key, kind, value, placeholder: isPlaceholder(setting.value ?? '') }, classified: entry });
+  }
+  return entries;
+}
+
+function runtimeSecretDefinition(source: Source, secret: NamedSecret, reviews: ReviewItem[]): Record<string, unknown> {
+  const from = [...new Set(secret.uses.map((use) => (use.kind === 'compose-secret' ? `secrets.${use.key}` : `${use.service}.${use.key}`)))];
+  const composeSecret = secret.uses.find((use) => use.kind === 'compose-secret');
+  const original = composeSecret && source.secrets.get(composeSecret.key);
+  if (from.length > 1) reviews.push({ level: 'review', message: `one secret ${secret.name} for ${from.join(', ')}: they hold the same value (${describeValue((secret.value ?? Buffer.alloc(0)).toString('utf8'))}); split it if they should differ` });
+  if (original?.kind === 'external') {
+    reviews.push({ level: 'review', message: `the compose secret ${original.name} was external (${original.externalName ?? original.name} in Swarm); the prod stack expects <stack>_${secret.name}: create it with planes secrets push --env prod, and put its dev value in secrets/${secret.name}.txt` });
+  }
+  return {
+    description: `moved by planes migrate from ${from.join(', ')}`,
+    ...(original?.kind === 'environment' && original.variable ? { source: { env: original.variable } } : {}),
+  };
+}
+
+function buildSecretDefinition(source: Source, secret: NamedSecret, outDir: string): { file: string } | { env: string } {
+  const composeSecret = secret.uses.find((use) => use.kind === 'build-secret');
+  const original = composeSecret && source.secrets.get(composeSecret.key);
+  if (original?.kind === 'file' && original.file) return { file: fromOut(outDir, original.file) };
+  if (original?.kind === 'environment' && original.variable) return { env: original.variable };
+  const arg = secret.uses.find((use) => use.kind === 'build-arg');
+  if (secret.value === undefined && arg) return { env: arg.key };
+  return { file: `secrets/${secret.name}.txt` };
+}
+
+/** The config plane is one env file for all: a service also receives the config of the others. */
+function sharedConfigReviews(byService: Map<string, string[]>, keys: string[], reviews: ReviewItem[]): void {
+  for (const [service, own] of byService) {
+    const others = keys.filter((key) => !own.includes(key));
+    if (own.length > 0 && others.length > 0) {
+      reviews.push({ level: 'review', service, message: `also receives ${others.join(', ')} (config of other services): every service that reads config gets config/common.env whole` });
+    }
+  }
+}
+
+function topLevel(source: Source, reviews: ReviewItem[]): Record<string, unknown> {
+  const model = source.project.model;
+  const result: Record<string, unknown> = {};
+  for (const key of ['volumes', 'networks'] as const) {
+    if (model[key] !== undefined) result[key] = escapeDollars(model[key]);
+  }
+  for (const key of Object.keys(model)) {
+    if (['services', 'volumes', 'networks', 'secrets', 'name', 'include'].includes(key) || key.startsWith('x-')) continue;
+    reviews.push({ level: 'review', message: key === 'version' ? 'version: obsolete in Compose; left out' : `${key}: not a key the manifest carries; left out` });
+  }
+  return result;
+}

@@ -1,0 +1,184 @@
+/**
+ * The round trip of `planes migrate` over every compose file of the awesome-compose corpus
+ * (../shared/corpus beside the repository). For each example, migrated into a fresh
+ * directory:
+ *   A. the generated dev file is accepted by `docker compose config`;
+ *   B. `planes check` on the new project finds no errors (but the input's own: the corpus
+ *      ships no Dockerfiles for its builds);
+ *   C. every secret value of the input, as the checker judges it, appears in the new project
+ *      only inside secrets/*.txt (0600, in a 0700 directory);
+ *   D. services, images, ports, volumes, networks, healthchecks, commands and every other key
+ *      are what they were, apart from the settings that moved (`docker compose config` of both).
+ * An example that cannot migrate cleanly is listed in EXPECTED_FAILURES with the reason, and
+ * must say so in its report; A to C hold for it all the same.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/check/run.js';
+import { migrate, type MigrationReport } from '../../src/migrate/index.js';
+import { dockerTools } from '../support/engine.js';
+import { canaryCopy, composeConfig, differences, filesHolding, inputSecrets, nonSecretText, toolEnvironment, type InputSecret } from './round-trip.js';
+
+const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/awesome-compose');
+
+/** Examples that cannot migrate cleanly, and why; each must report a blocker matching `blocker`. */
+const EXPECTED_FAILURES: Record<string, { reason: string; blocker: RegExp }> = {
+  'aspnet-mssql': {
+    reason: 'azure-sql-edge reads SA_PASSWORD from its environment only (no *_FILE convention), and its ENTRYPOINT/CMD are not known without pulling the image, so no entrypoint wrapper',
+    blocker: /SA_PASSWORD: mcr\.microsoft\.com\/azure-sql-edge has no \*_FILE convention planes knows, and planes does not know its ENTRYPOINT/,
+  },
+  'elasticsearch-logstash-kibana': {
+    reason: 'discovery.type and discovery.seed_hosts: the manifest takes config names of letters, digits and _ only (schema envVarName)',
+    blocker: /discovery\.type: the manifest takes config names/,
+  },
+  plex: { reason: 'network_mode is not among the manifest\'s PASS_THROUGH_KEYS', blocker: /network_mode: the manifest cannot express this key/ },
+  'react-express-mongodb': { reason: 'stdin_open is not among the manifest\'s PASS_THROUGH_KEYS', blocker: /stdin_open: the manifest cannot express this key/ },
+  'react-rust-postgres': {
+    reason: 'PG_PASSWORD of a service built from a Dockerfile the corpus does not ship: its ENTRYPOINT/CMD are unknown, so no entrypoint wrapper (the app should read PG_PASSWORD from a file)',
+    blocker: /PG_PASSWORD: react-rust-postgres-backend has no \*_FILE convention planes knows, and planes does not know its ENTRYPOINT/,
+  },
+  'wasmedge-kafka-mysql': {
+    reason: 'runtime is not among PASS_THROUGH_KEYS; DATABASE_URL of a WebAssembly image, which has no shell for an entrypoint wrapper',
+    blocker: /runtime: the manifest cannot express this key/,
+  },
+  'wasmedge-mysql-nginx': {
+    reason: 'runtime is not among PASS_THROUGH_KEYS; DATABASE_URL of a WebAssembly image, which has no shell for an entrypoint wrapper',
+    blocker: /runtime: the manifest cannot express this key/,
+  },
+};
+
+interface Example {
+  name: string;
+  dir: string;
+  file: string;
+}
+
+function examples(): Example[] {
+  return readdirSync(CORPUS)
+    .sort()
+    .flatMap((name) => {
+      const dir = join(CORPUS, name);
+      if (!statSync(dir).isDirectory()) return [];
+      return readdirSync(dir)
+        .filter((file) => /^(?:docker-)?compose\.ya?ml$/.test(file))
+        .map((file) => ({ name, dir, file }));
+    });
+}
+
+const present = existsSync(CORPUS);
+if (!present) {
+  const line = `planes migrate corpus round trip: SKIPPED — ${CORPUS} is absent`;
+  if (process.env.CI === 'true') throw new Error(`${line}; CI must have ../shared beside the repository`);
+  console.warn(`\n!!! ${line}\n`);
+}
+const docker = present && dockerTools('planes migrate corpus round trip', ['compose']);
+const environment = toolEnvironment();
+const summary: string[] = [];
+const temporary: string[] = [];
+
+function temporaryDirectory(prefix: string): string {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(directory);
+  return directory;
+}
+
+describe.skipIf(!present || !docker)('planes migrate: round trip over the awesome-compose corpus', () => {
+  const all = present ? examples() : [];
+
+  it('knows every example of its expected-failure table', () => {
+    expect(all.length).toBeGreaterThan(0);
+    for (const name of Object.keys(EXPECTED_FAILURES)) expect(all.map((example) => example.name)).toContain(name);
+  });
+
+  it.each(all)('$name', ({ name, dir, file }) => {
+    const out = join(temporaryDirectory('planes-migrate-corpus-'), basename(dir));
+    const report = migrate({ cwd: dir, files: [file], environment, out, dryRun: false, force: false });
+    const blockers = report.reviews.filter((item) => item.level === 'blocker').map((item) => item.message);
+
+    // A. Compose accepts the generated dev file.
+    const input = composeConfig(dir, file, environment);
+    expect(input.error, 'docker compose config of the input').toBeUndefined();
+    const output = composeConfig(out, 'docker-compose.yml', environment);
+    expect(output.error, 'docker compose config of the migrated dev file').toBeUndefined();
+
+    // B. planes check: no errors but those the input has too (a build whose Dockerfile the corpus lacks).
+    const inputErrors = runCheck({ cwd: dir, files: [file], environment }).report.findings.filter((f) => f.severity === 'error');
+    const outputErrors = inDirectory(out, () => runCheck({ cwd: out, environment })).report.findings.filter((f) => f.severity === 'error');
+    const inherited = (finding: (typeof outputErrors)[number]): boolean =>
+      finding.rule === 'load' && /has no Dockerfile/.test(finding.message) && inputErrors.some((other) => other.rule === 'load' && other.service === finding.service && /has no Dockerfile/.test(other.message));
+    expect(outputErrors.filter((finding) => !inherited(finding)).map((f) => `${f.rule} ${f.file}:${f.line} ${f.message}`)).toEqual([]);
+
+    // C. Secret values only in secrets/*.txt, 0600 in 0700.
+    const secrets = inputSecrets(dir, file, environment);
+    const values = [...new Set([...secrets.settings.map((secret) => secret.value), ...secrets.files])];
+    const text = nonSecretText(input.config!, secrets.settings, dir);
+    const weak = secrets.settings.filter((secret) => text.includes(secret.value) && secret.byName);
+    for (const value of values) {
+      if (weak.some((secret) => secret.value === value)) continue;
+      expect(filesHolding(out, value), 'files holding a secret value outside secrets/*.txt').toEqual([]);
+    }
+    if (weak.length > 0) expectCanariesOnlyInSecretFiles(dir, file, weak);
+    const secretsDir = join(out, 'secrets');
+    expect(statSync(secretsDir).mode & 0o777).toBe(0o700);
+    for (const entry of readdirSync(secretsDir).filter((entry) => entry.endsWith('.txt'))) expect(statSync(join(secretsDir, entry)).mode & 0o777, entry).toBe(0o600);
+
+    // D. Everything but the moved settings as it was.
+    const diff = differences(input.config!, output.config!, secrets.settings, values);
+    const expected = EXPECTED_FAILURES[name];
+    if (expected === undefined) {
+      expect(blockers, `${name} should migrate cleanly`).toEqual([]);
+      expect(diff.differences).toEqual([]);
+    } else {
+      expect(blockers.join('\n'), `${name} is expected to fail: ${expected.reason}`).toMatch(expected.blocker);
+    }
+    summary.push(summaryLine(name, report, blockers, diff, weak, expected?.reason));
+  });
+
+  afterAll(() => {
+    for (const directory of temporary) rmSync(directory, { recursive: true, force: true });
+    if (summary.length === 0) return;
+    const clean = summary.filter((line) => line.includes(': clean')).length;
+    console.log(`\nplanes migrate corpus round trip: ${clean}/${summary.length} examples migrate cleanly\n${summary.join('\n')}\n`);
+  });
+});
+
+/**
+ * `planes check` run from the project, as a user runs it: its drift rule generates the files
+ * again, and generate() resolves relative paths against the working directory.
+ */
+function inDirectory<T>(directory: string, run: () => T): T {
+  const previous = process.cwd();
+  process.chdir(directory);
+  try {
+    return run();
+  } finally {
+    process.chdir(previous);
+  }
+}
+
+/** Weak values (equal to a user name, an image name…) are proved moved by a run where they are canaries. */
+function expectCanariesOnlyInSecretFiles(dir: string, file: string, weak: readonly InputSecret[]): void {
+  const copy = canaryCopy(temporaryDirectory('planes-canary-'), dir, weak);
+  const out = join(dirname(copy.dir), 'migrated');
+  migrate({ cwd: copy.dir, files: [file], environment, out, dryRun: false, force: false });
+  const secretFiles = readdirSync(join(out, 'secrets')).filter((entry) => entry.endsWith('.txt')).map((entry) => readFileSync(join(out, 'secrets', entry), 'utf8'));
+  for (const canary of copy.canaries) {
+    expect(filesHolding(out, canary), 'files holding a canary secret outside secrets/*.txt').toEqual([]);
+    expect(secretFiles.some((content) => content.includes(canary)), 'a canary secret reached a secrets/*.txt file').toBe(true);
+  }
+}
+
+function summaryLine(name: string, report: MigrationReport, blockers: string[], diff: { differences: string[]; sharedConfig: number }, weak: readonly InputSecret[], reason: string | undefined): string {
+  const planes = (plane: string): number => report.settings.filter((row) => row.plane === plane).length;
+  const counts = `${planes('secret')} secret, ${planes('secret path')} path, ${planes('config')} config, ${planes('build arg')} build arg`;
+  const extras = [
+    `${report.reviews.length - blockers.length} to review`,
+    ...(weak.length > 0 ? [`${weak.length} weak value(s) proved by canaries`] : []),
+    ...(diff.sharedConfig > 0 ? [`${diff.sharedConfig} shared config variable(s)`] : []),
+  ].join(', ');
+  if (reason === undefined) return `  ${name}: clean — ${counts}; ${extras}`;
+  return `  ${name}: expected failure (${blockers.length} blocker(s), ${diff.differences.length} difference(s)) — ${reason}`;
+}
