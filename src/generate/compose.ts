@@ -1,4 +1,4 @@
-import { dirname, posix, relative } from 'node:path';
+import { dirname, posix, relative, resolve } from 'node:path';
 import { externalSecretName, RUN_SECRETS, secretMounts, type SecretMount } from '../manifest/model.js';
 import type { Manifest, ManifestService } from '../manifest/schema.js';
 import { PASS_THROUGH_KEYS } from '../manifest/schema.js';
@@ -6,6 +6,7 @@ import { COMMON_ENV_FILE, environmentEnvFile } from './env-files.js';
 import { generatedHeader } from './header.js';
 import { isPlainObject, mergeOverride } from './merge.js';
 import { composeYaml } from './yaml-output.js';
+import { acceptedSince, IGNORED, INSTEAD, SERVICE, SERVICE_EXTENSIONS } from '../compose/swarm-format.js';
 
 export type Target = 'compose' | 'swarm';
 
@@ -20,25 +21,14 @@ export interface GeneratedCompose {
   notes: string[];
 }
 
-/**
- * Keys the Swarm stack format (v3) has no place for, or that Swarm ignores: they are left
- * out of a stack file rather than silently doing nothing there.
- */
-const SWARM_LEAVES_OUT: Record<string, string> = {
-  container_name: 'Swarm names the tasks itself',
-  devices: 'Swarm ignores it',
-  privileged: 'Swarm ignores it',
-  security_opt: 'Swarm ignores it',
-  platform: 'not part of the Swarm stack format; use deploy.placement',
-  profiles: 'not part of the Swarm stack format',
-  pull_policy: 'not part of the Swarm stack format',
-};
+/** The stack file format written: the oldest that has everything planes writes (external secret names: 3.5, init: 3.7). */
+const STACK_FORMAT_MINOR = 8;
 
 const RESTART_CONDITIONS: Record<string, string> = { no: 'none', always: 'any', 'unless-stopped': 'any', 'on-failure': 'on-failure' };
 
-export function composeFile(manifest: Manifest, environment: string, manifestFile: string): GeneratedCompose {
+export function composeFile(manifest: Manifest, environment: string, manifestFile: string, root: string): GeneratedCompose {
   const { target, file } = manifest.environments[environment]!;
-  const here = dirname(file);
+  const fromHere = relativeTo(resolve(root, dirname(file)), root);
   const notes: string[] = [];
   const services: Record<string, unknown> = {};
   const usedSecrets = new Set<string>();
@@ -54,8 +44,8 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     if (target === 'swarm' && service.build) notes.push(`${name}: build left out of ${file} (Swarm runs images; build them in CI with docker buildx build --secret)`);
     services[name] = {
       image: service.image,
-      ...(target === 'compose' && service.build ? { build: buildSection(service.build, here) } : {}),
-      ...envFileSection(service, environment, here),
+      ...(target === 'compose' && service.build ? { build: buildSection(service.build, fromHere) } : {}),
+      ...envFileSection(service, environment, fromHere),
       ...secretPathVariables(mounts),
       ...(mounts.length > 0 ? { secrets: mounts.map((mount) => serviceSecret(target === 'compose' ? withoutFileOwnership(mount) : mount)) } : {}),
       ...passThrough,
@@ -65,15 +55,15 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
   const secrets: Record<string, unknown> = {};
   for (const name of Object.keys(manifest.secrets)) {
     if (!usedSecrets.has(name)) continue;
-    secrets[name] = target === 'compose' ? { file: relativePath(here, secretFile(name)) } : { external: true, name: externalSecretName(manifest, name) };
+    secrets[name] = target === 'compose' ? { file: fromHere(secretFile(name)) } : { external: true, name: externalSecretName(manifest, name) };
   }
   for (const [name, source] of Object.entries(manifest.build_secrets)) {
     if (!usedBuildSecrets.has(name)) continue;
-    secrets[name] = 'env' in source ? { environment: source.env } : { file: relativePath(here, source.file) };
+    secrets[name] = 'env' in source ? { environment: source.env } : { file: fromHere(source.file) };
   }
 
   const document = {
-    ...(target === 'swarm' ? { version: '3.8' } : { name: manifest.name }),
+    ...(target === 'swarm' ? { version: `3.${STACK_FORMAT_MINOR}` } : { name: manifest.name }),
     services,
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     ...(manifest.volumes ? { volumes: manifest.volumes } : {}),
@@ -93,9 +83,9 @@ function passThroughOf(service: ManifestService, environment: string): Record<st
   return override ? mergeOverride(base, override) : base;
 }
 
-function buildSection(build: NonNullable<ManifestService['build']>, here: string): Record<string, unknown> {
+function buildSection(build: NonNullable<ManifestService['build']>, fromHere: PathFrom): Record<string, unknown> {
   return {
-    context: relativePath(here, build.context),
+    context: fromHere(build.context),
     ...(build.dockerfile ? { dockerfile: build.dockerfile } : {}),
     ...(build.target ? { target: build.target } : {}),
     ...(build.args ? { args: Object.fromEntries(Object.entries(build.args).map(([k, v]) => [k, String(v)])) } : {}),
@@ -103,9 +93,9 @@ function buildSection(build: NonNullable<ManifestService['build']>, here: string
   };
 }
 
-function envFileSection(service: ManifestService, environment: string, here: string): Record<string, unknown> {
+function envFileSection(service: ManifestService, environment: string, fromHere: PathFrom): Record<string, unknown> {
   if (!service.config?.length) return {};
-  return { env_file: [COMMON_ENV_FILE, environmentEnvFile(environment)].map((path) => relativePath(here, path)) };
+  return { env_file: [COMMON_ENV_FILE, environmentEnvFile(environment)].map(fromHere) };
 }
 
 /** Only the path of a secret travels in the environment, never the secret. */
@@ -140,9 +130,7 @@ function toSwarm(service: string, keys: Record<string, unknown>, notes: string[]
   const result: Record<string, unknown> = {};
   const deploy: Record<string, unknown> = isPlainObject(keys.deploy) ? { ...keys.deploy } : {};
   for (const [key, value] of Object.entries(keys)) {
-    if (key in SWARM_LEAVES_OUT) {
-      notes.push(`${service}: ${key} left out of the stack file (${SWARM_LEAVES_OUT[key]})`);
-    } else if (key === 'restart') {
+    if (key === 'restart') {
       const [policy = '', attempts] = String(value).split(':');
       if (!deploy.restart_policy) {
         deploy.restart_policy = { condition: RESTART_CONDITIONS[policy] ?? 'any', ...(attempts ? { max_attempts: Number(attempts) } : {}) };
@@ -158,14 +146,29 @@ function toSwarm(service: string, keys: Record<string, unknown>, notes: string[]
     } else if (key === 'depends_on') {
       result.depends_on = Array.isArray(value) ? value : Object.keys(value as object);
     } else if (key !== 'deploy') {
-      result[key] = value;
+      const leftOut = swarmLeavesOut(key);
+      if (leftOut) notes.push(`${service}: ${key} left out of the stack file (${leftOut})`);
+      else result[key] = value;
     }
   }
   if (Object.keys(deploy).length > 0) result.deploy = deploy;
   return result;
 }
 
-function relativePath(fromDir: string, projectPath: string): string {
-  const path = relative(fromDir, projectPath).split('\\').join('/');
-  return path.startsWith('.') ? path : `./${posix.normalize(path)}`;
+/** Why a stack file has no place for a service key, or undefined when it keeps it. */
+function swarmLeavesOut(key: string): string | undefined {
+  const since = acceptedSince(SERVICE, SERVICE_EXTENSIONS, key);
+  if (since === undefined || since > STACK_FORMAT_MINOR) return INSTEAD[key] ?? 'not part of the Swarm stack format';
+  const ignored = IGNORED[key];
+  return ignored === undefined ? undefined : `docker stack deploy ignores it: ${ignored}`;
+}
+
+/** A path written relative to the project root, as the compose file in `directory` must write it. */
+type PathFrom = (projectPath: string) => string;
+
+function relativeTo(directory: string, root: string): PathFrom {
+  return (projectPath) => {
+    const path = relative(directory, resolve(root, projectPath)).split('\\').join('/');
+    return path.startsWith('.') ? path : `./${posix.normalize(path)}`;
+  };
 }

@@ -33,7 +33,7 @@ export function generate(loaded: LoadedManifest, root: string): Generation {
   const files: GeneratedFile[] = [];
   const notes: string[] = [];
   for (const environment of environmentNames(manifest)) {
-    const compose = composeFile(manifest, environment, manifestFile);
+    const compose = composeFile(manifest, environment, manifestFile, root);
     files.push({ path: manifest.environments[environment]!.file, content: compose.content });
     notes.push(...compose.notes);
   }

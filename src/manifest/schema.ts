@@ -18,6 +18,11 @@ export const envVarName = z
   .string()
   .regex(ENV_VAR, { error: 'must be an environment variable name (letters, digits and _, not starting with a digit)' });
 
+// Compose and docker's env-file reader both take dotted names (discovery.type) for settings.
+export const configKey = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, { error: 'must be a setting name: letters, digits, _ . and -, not starting with a digit' });
+
 const secretName = z
   .string()
   .regex(SECRET_NAME, { error: 'must be a secret name: lower-case letters, digits and _, starting with a letter' });
@@ -111,11 +116,12 @@ const build = z
  * (`environment`, `env_file`, `secrets`) are not among them: they are what planes manages.
  */
 export const PASS_THROUGH_KEYS = [
-  'cap_add', 'cap_drop', 'command', 'configs', 'container_name', 'cpus', 'depends_on', 'deploy',
-  'devices', 'dns', 'entrypoint', 'expose', 'extra_hosts', 'healthcheck', 'hostname', 'init',
-  'labels', 'logging', 'mem_limit', 'networks', 'platform', 'ports', 'privileged', 'profiles',
-  'pull_policy', 'read_only', 'restart', 'security_opt', 'shm_size', 'stop_grace_period',
-  'stop_signal', 'sysctls', 'tmpfs', 'ulimits', 'user', 'volumes', 'working_dir',
+  'cap_add', 'cap_drop', 'command', 'container_name', 'cpus', 'depends_on', 'deploy', 'devices',
+  'dns', 'dns_opt', 'dns_search', 'entrypoint', 'expose', 'extra_hosts', 'group_add', 'healthcheck',
+  'hostname', 'init', 'ipc', 'labels', 'links', 'logging', 'mem_limit', 'network_mode', 'networks',
+  'pid', 'pids_limit', 'platform', 'ports', 'privileged', 'profiles', 'pull_policy', 'read_only',
+  'restart', 'runtime', 'security_opt', 'shm_size', 'stdin_open', 'stop_grace_period', 'stop_signal',
+  'sysctls', 'tmpfs', 'tty', 'ulimits', 'user', 'volumes', 'volumes_from', 'working_dir',
 ] as const;
 
 const passThrough = Object.fromEntries(
@@ -126,7 +132,7 @@ const service = z
   .object({
     image: z.string().min(1).describe('Image to run; with `build`, the name of the built image'),
     build: build.optional(),
-    config: z.array(envVarName).optional().describe('Names of settings under `config` this service reads'),
+    config: z.array(configKey).optional().describe('Names of settings under `config` this service reads'),
     secrets: z
       .union([z.array(secretName), z.record(secretName, secretMount.nullable())], {
         error: 'must be a list of secret names, or a map of secret name to {env, target, mode}',
@@ -148,7 +154,7 @@ export const manifestSchema = z
     environments: z
       .record(z.string().regex(ENVIRONMENT_NAME, { error: 'must be lower-case letters, digits, - and _' }), environment)
       .describe('Environments and the compose file generated for each'),
-    config: z.record(envVarName, configValue).default({}).describe('Plane `config`: non-secret runtime settings, delivered by env_file'),
+    config: z.record(configKey, configValue).default({}).describe('Plane `config`: non-secret runtime settings, delivered by env_file'),
     secrets: z.record(secretName, secret).default({}).describe('Plane `secret` (dev) / `external` (prod): runtime secrets'),
     build_secrets: z.record(secretName, buildSecret).default({}).describe('Plane `build`: BuildKit build secrets'),
     services: z.record(z.string().regex(SERVICE_NAME, { error: 'must be a Compose service name: letters, digits, ., - and _, starting with a letter or digit' }), service),

@@ -3,7 +3,7 @@
  * every service that reads config (they all get config/common.env), so a setting two services
  * give different values cannot be expressed, and a name env files cannot carry cannot either.
  */
-import { envVarName } from '../manifest/schema.js';
+import { configKey } from '../manifest/schema.js';
 import { describeValue } from '../detect/redact.js';
 import type { ReviewItem, SettingRow } from './report.js';
 import type { SourceSetting } from './source.js';
@@ -34,8 +34,8 @@ export function planConfig(settings: readonly ConfigSetting[]): ConfigPlan {
       leftOut('the host does not set it here, so Compose leaves it out too; add it to config in compose/stack.yaml if the service needs it', 'review');
       continue;
     }
-    if (!envVarName.safeParse(setting.key).success) {
-      leftOut('the manifest takes config names of letters, digits and _ only (schema envVarName); this one cannot be carried', 'blocker');
+    if (!configKey.safeParse(setting.key).success) {
+      leftOut('the manifest takes config names of letters, digits, _ . and - only; this one cannot be carried', 'blocker');
       continue;
     }
     const first = firstSetter.get(setting.key);

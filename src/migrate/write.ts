@@ -29,7 +29,7 @@ const HEADER = [
 export function projectFiles(plan: MigrationPlan, outDir: string): ProjectFiles {
   const text = `${HEADER}\n${stringify(plan.manifest, { lineWidth: 0 })}`;
   const loaded = parseManifest(text, MANIFEST_FILE);
-  const generation = fromDirectory(outDir, () => generate(loaded, outDir));
+  const generation = generate(loaded, outDir);
   const writes: PlannedWrite[] = [
     { path: join(outDir, MANIFEST_FILE), content: text },
     ...generation.files.map((file) => ({ path: join(outDir, file.path), content: file.content })),
@@ -54,22 +54,4 @@ export function writeProject(files: ProjectFiles, outDir: string, inputFiles: re
   mkdirSync(secrets, { recursive: true, mode: 0o700 });
   chmodSync(secrets, 0o700);
   writeFilesAtomically(files.writes);
-}
-
-/**
- * generate() makes the relative paths of the compose files with path.relative, which resolves
- * against the working directory: it is right only when run from the project root. Runs `make`
- * from the project directory (from its nearest existing parent for a dry run, whose contents
- * are never written).
- */
-function fromDirectory<T>(directory: string, make: () => T): T {
-  let base = directory;
-  while (!existsSync(base) && dirname(base) !== base) base = dirname(base);
-  const previous = process.cwd();
-  process.chdir(base);
-  try {
-    return make();
-  } finally {
-    process.chdir(previous);
-  }
 }

@@ -38,10 +38,10 @@ describe('notes for Swarm', () => {
     const { notes } = generateFixture('swarm-conversions');
     expect(notes).toEqual(
       expect.arrayContaining([
-        'app: container_name left out of the stack file (Swarm names the tasks itself)',
+        'app: container_name left out of the stack file (docker stack deploy ignores it: Swarm names each task container itself (<stack>_<service>.<slot>.<task id>))',
         'app: restart: on-failure:3 written as deploy.restart_policy',
         'app: cpus written as deploy.resources.limits',
-        'app: pull_policy left out of the stack file (not part of the Swarm stack format)',
+        'app: pull_policy left out of the stack file (docker stack deploy resolves and pulls images itself (--resolve-image))',
         'app: mode/uid/gid of db_password apply in Swarm only (Compose bind-mounts secret files as they are on the host)',
       ]),
     );

@@ -27,10 +27,10 @@ describe('planes migrate (CLI)', () => {
   });
 
   it('exits 1 when the report lists blockers, 2 for a non-empty --out or no --out', () => {
-    const root = projectWith({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    stdin_open: true\n', 'full/x': '' });
+    const root = projectWith({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    userns_mode: host\n', 'full/x': '' });
     const blocked = planes(['migrate', '--out', 'planes'], root);
     expect(blocked.status).toBe(1);
-    expect(blocked.stdout).toMatch(/Blockers[^\n]*\(1\):\n {2}- web: stdin_open: the manifest cannot express this key/);
+    expect(blocked.stdout).toMatch(/Blockers[^\n]*\(1\):\n {2}- web: userns_mode: the manifest cannot express this key/);
 
     const full = planes(['migrate', '--out', 'full'], root);
     expect(full.status).toBe(2);

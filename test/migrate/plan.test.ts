@@ -260,15 +260,16 @@ describe('planning the manifest: config and pass-through', () => {
       'compose.yaml': `services:
   a:
     image: x
-    stdin_open: true
-    environment: { GREETING: "say $$HOME", discovery.type: single-node }
+    userns_mode: host
+    environment: { GREETING: "say $$HOME", discovery.type: single-node, "9LIVES": "yes" }
 `,
     });
     const found = blockers(plan).join('\n');
     expect(found).toMatch(/config GREETING: this value would be read differently/);
-    expect(found).toMatch(/discovery\.type: the manifest takes config names of letters, digits and _ only/);
-    expect(found).toMatch(/stdin_open: the manifest cannot express this key/);
-    expect(plan.manifest['config']).toBeUndefined();
+    expect(found).toMatch(/9LIVES: the manifest takes config names of letters, digits, _ \. and - only/);
+    expect(found).not.toMatch(/discovery\.type/);
+    expect(found).toMatch(/userns_mode: the manifest cannot express this key/);
+    expect(plan.manifest['config']).toEqual({ 'discovery.type': 'single-node' });
   });
 
   it('passes everything else through, rebasing host paths onto the new project and escaping $', () => {
