@@ -3,9 +3,8 @@ import { relative, resolve, sep } from 'node:path';
 import { loadComposeProject, originOf, type ComposeProject } from '../compose/load.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { InputError } from '../errors.js';
-import type { LoadedManifest } from '../manifest/load.js';
 import { readTextFile } from '../yaml/text.js';
-import type { BuildDockerfile, CheckContext, RuleFinding } from './rule.js';
+import type { BuildDockerfile, CheckContext, ProjectManifest, RuleFinding } from './rule.js';
 
 /** One compose project to check: the files `docker compose -f …` (or `docker stack deploy -c …`) would read. */
 export interface CheckTarget {
@@ -20,7 +19,7 @@ export interface ContextOptions {
   environment: Readonly<Record<string, string | undefined>>;
   projectDirectory?: string;
   envFiles?: string[];
-  manifest?: { loaded: LoadedManifest; root: string };
+  manifest?: ProjectManifest;
 }
 
 /** Loads one target and everything its rules look at; what cannot be read becomes a finding. */

@@ -1,6 +1,5 @@
 import type { ComposeProject } from '../compose/load.js';
 import type { DockerfileInstruction } from '../dockerfile/parse.js';
-import type { LoadedManifest } from '../manifest/load.js';
 import type { Finding, Severity } from './finding.js';
 
 /** A Dockerfile that a service builds from, parsed. */
@@ -22,7 +21,19 @@ export interface CheckContext {
   /** Compose files that are Swarm stack files (`docker stack deploy -c`), as displayed. */
   stackFiles: ReadonlySet<string>;
   /** The manifest, when the project has one: generated files are checked against it. */
-  manifest?: { loaded: LoadedManifest; root: string };
+  manifest?: ProjectManifest;
+}
+
+/** A planes manifest of the project, with what it generates. */
+export interface ProjectManifest {
+  /** As findings name it. */
+  file: string;
+  /** The project root: generated paths are relative to it. */
+  root: string;
+  /** Every file `planes generate` would write, relative to the root. */
+  generated: readonly { path: string; content: string }[];
+  /** The compose file of each environment, and whether Swarm reads it. */
+  environments: readonly { file: string; swarm: boolean }[];
 }
 
 /** A finding as a rule reports it: the rule id is added by the runner, the severity defaults to the rule's. */

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_MANIFEST, loadManifest, type LoadedManifest } from '../manifest/load.js';
 import { applyRules, complete } from './apply-rules.js';
 import { buildContext, type CheckTarget } from './context.js';
 import type { Finding, Report } from './finding.js';
+import type { ProjectManifest } from './rule.js';
 import { LOAD_RULE, RULES } from './rules/index.js';
 import { applySuppressions, scanSuppressions, type SuppressionDirective } from './suppress.js';
 
@@ -17,8 +17,8 @@ export interface CheckOptions {
   swarm?: boolean;
   projectDirectory?: string;
   envFiles?: string[];
-  /** A planes manifest; by default compose/stack.yaml when it exists. */
-  manifest?: string;
+  /** The project's planes manifest (see manifest.ts), when it has one. */
+  manifest?: ProjectManifest;
 }
 
 export interface CheckResult {
@@ -34,8 +34,8 @@ export interface CheckResult {
  */
 export function runCheck(options: CheckOptions): CheckResult {
   const cwd = resolve(options.cwd);
-  const manifest = findManifest(options, cwd);
-  const targets = checkTargets(options, manifest?.loaded);
+  const { manifest } = options;
+  const targets = checkTargets(options, manifest);
   const findings: Finding[] = [];
   const files = new Set<string>();
   for (const target of targets) {
@@ -77,17 +77,9 @@ export function runCheck(options: CheckOptions): CheckResult {
   };
 }
 
-function findManifest(options: CheckOptions, cwd: string): { loaded: LoadedManifest; root: string } | undefined {
-  const path = options.manifest ?? DEFAULT_MANIFEST;
-  if (options.manifest === undefined && !existsSync(join(cwd, path))) return undefined;
-  return { loaded: loadManifest(join(cwd, path), cwd), root: cwd };
-}
-
-function checkTargets(options: CheckOptions, manifest: LoadedManifest | undefined): CheckTarget[] {
+function checkTargets(options: CheckOptions, manifest: ProjectManifest | undefined): CheckTarget[] {
   if (options.files?.length) return [{ files: options.files, swarm: options.swarm ?? false }];
-  if (manifest) {
-    return Object.values(manifest.manifest.environments).map(({ target, file }) => ({ files: [file], swarm: target === 'swarm' }));
-  }
+  if (manifest) return manifest.environments.map(({ file, swarm }) => ({ files: [file], swarm }));
   return [{ swarm: options.swarm ?? false }];
 }
 

@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { formatNames, formatters, type FormatName } from '../check/format/index.js';
 import { ruleCatalogue } from '../check/rules/index.js';
 import { runCheck } from '../check/run.js';
+import { existsSync } from 'node:fs';
+import { DEFAULT_MANIFEST } from '../manifest/paths.js';
 import { UsageError } from '../errors.js';
 
 interface CheckFlags {
@@ -29,11 +31,14 @@ export function registerCheckCommand(program: Command): void {
     .option('-m, --manifest <file>', 'planes manifest to check generated files against (default: compose/stack.yaml when present)')
     .addOption(new Option('--format <format>', 'output format').choices(formatNames).default('text'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
-    .action((flags: CheckFlags) => {
+    .action(async (flags: CheckFlags) => {
       const maxWarnings = flags.maxWarnings === undefined ? undefined : Number(flags.maxWarnings);
       if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) {
         throw new UsageError(`--max-warnings takes a whole number of 0 or more`);
       }
+      // The manifest schema and the generator are loaded only for a planes project.
+      const hasManifest = flags.manifest !== undefined || existsSync(DEFAULT_MANIFEST);
+      const manifest = hasManifest ? (await import('../check/manifest.js')).projectManifest(process.cwd(), flags.manifest) : undefined;
       const { report, sources } = runCheck({
         cwd: process.cwd(),
         environment: process.env,
@@ -41,7 +46,7 @@ export function registerCheckCommand(program: Command): void {
         ...(flags.projectDirectory ? { projectDirectory: flags.projectDirectory } : {}),
         ...(flags.envFile ? { envFiles: flags.envFile } : {}),
         ...(flags.swarm ? { swarm: true } : {}),
-        ...(flags.manifest ? { manifest: flags.manifest } : {}),
+        ...(manifest ? { manifest } : {}),
       });
       const color = flags.format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR;
       process.stdout.write(formatters[flags.format](report, { color, readSource: (file) => sources.get(file), rules: ruleCatalogue() }));

@@ -7,7 +7,7 @@ import { locate, type YamlPath } from './locate.js';
 import { manifestSchema, type Manifest } from './schema.js';
 import { semanticProblems } from './rules.js';
 
-export const DEFAULT_MANIFEST = 'compose/stack.yaml';
+export { DEFAULT_MANIFEST } from './paths.js';
 
 export interface ManifestProblem {
   position: SourcePosition;

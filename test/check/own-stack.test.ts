@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../src/check/run.js';
+import { checkProject } from '../../src/check/manifest.js';
 import { writeFilesAtomically } from '../../src/fs/atomic.js';
 import { generate } from '../../src/generate/index.js';
 import { loadManifest } from '../../src/manifest/load.js';
@@ -23,7 +23,7 @@ function referenceProject(): string {
 
 describe("the repository's own stack", () => {
   it('checks clean: dev file, Swarm stack file, env files, Dockerfile and drift', () => {
-    const { report } = runCheck({ cwd: referenceProject(), environment: {} });
+    const { report } = checkProject({ cwd: referenceProject(), environment: {} });
     expect(report.findings).toEqual([]);
     // docker-compose.yml, docker-compose.prod.yml, config/common.env, dev.env, prod.env, compose/api/Dockerfile
     expect(report.summary.files).toBe(6);
@@ -31,10 +31,10 @@ describe("the repository's own stack", () => {
 
   it('is caught when a secret is put back into the environment of the generated file', () => {
     const root = referenceProject();
-    const { report } = runCheck({ cwd: root, environment: {}, files: ['docker-compose.yml'], manifest: 'compose/stack.yaml' });
+    const { report } = checkProject({ cwd: root, environment: {}, files: ['docker-compose.yml'], manifestPath: 'compose/stack.yaml' });
     expect(report.summary.errors).toBe(0);
     cpSync(join(REPO, 'test', 'check', 'fixtures', 'leaky-override.yml'), join(root, 'docker-compose.override.yml'));
-    const leaky = runCheck({ cwd: root, environment: {}, files: ['docker-compose.yml', 'docker-compose.override.yml'] }).report;
+    const leaky = checkProject({ cwd: root, environment: {}, files: ['docker-compose.yml', 'docker-compose.override.yml'] }).report;
     expect(leaky.findings.map((f) => [f.rule, f.file, f.key])).toEqual([['secret-in-environment', 'docker-compose.override.yml', 'DB_PASSWORD']]);
   });
 });

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkProject } from '../../src/check/manifest.js';
 import { runCheck } from '../../src/check/run.js';
 import { migrate, type MigrationReport } from '../../src/migrate/index.js';
 import { dockerTools } from '../support/engine.js';
@@ -100,7 +101,7 @@ describe.skipIf(!present || !docker)('planes migrate: round trip over the awesom
 
     // B. planes check: no errors but those the input has too (a build whose Dockerfile the corpus lacks).
     const inputErrors = runCheck({ cwd: dir, files: [file], environment }).report.findings.filter((f) => f.severity === 'error');
-    const outputErrors = runCheck({ cwd: out, environment }).report.findings.filter((f) => f.severity === 'error');
+    const outputErrors = checkProject({ cwd: out, environment }).report.findings.filter((f) => f.severity === 'error');
     const inherited = (finding: (typeof outputErrors)[number]): boolean =>
       finding.rule === 'load' && /has no Dockerfile/.test(finding.message) && inputErrors.some((other) => other.rule === 'load' && other.service === finding.service && /has no Dockerfile/.test(other.message));
     expect(outputErrors.filter((finding) => !inherited(finding)).map((f) => `${f.rule} ${f.file}:${f.line} ${f.message}`)).toEqual([]);

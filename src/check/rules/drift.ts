@@ -1,13 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generate, type Generation } from '../../generate/index.js';
-import type { LoadedManifest } from '../../manifest/load.js';
 import { LineIndex } from '../../yaml/lines.js';
 import type { Rule, RuleFinding } from '../rule.js';
-
-// Every environment of a manifest is checked in its own context, each with the same manifest:
-// generating once per manifest keeps a run at one generation.
-const generations = new WeakMap<LoadedManifest, Generation>();
 
 /**
  * The files `planes generate` writes, compared with what is on disk: a hand edit or a manifest
@@ -19,15 +13,9 @@ export const driftRule: Rule = {
   severity: 'error',
   check(context) {
     if (context.manifest === undefined) return [];
-    const { loaded, root } = context.manifest;
-    let generation = generations.get(loaded);
-    if (generation === undefined) {
-      generation = generate(loaded, root);
-      generations.set(loaded, generation);
-    }
-    const manifestFile = loaded.file.split('\\').join('/');
+    const { file: manifestFile, root, generated } = context.manifest;
     const findings: RuleFinding[] = [];
-    for (const { path, content } of generation.files) {
+    for (const { path, content } of generated) {
       const absolute = resolve(root, path);
       const file = context.display(absolute);
       const current = textOf(absolute);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyRules } from '../../../src/check/apply-rules.js';
 import { buildContext } from '../../../src/check/context.js';
 import type { Finding } from '../../../src/check/finding.js';
+import { manifestForCheck } from '../../../src/check/manifest.js';
 import { secretFileRule } from '../../../src/check/rules/secret-file.js';
 import { parseManifest } from '../../../src/manifest/load.js';
 import { projectWith } from './harness.js';
@@ -48,7 +49,7 @@ function run(files: Record<string, string>, setup: Setup = {}): Finding[] {
       git(cwd, 'commit', '--quiet', '-m', 'fixture');
     }
   }
-  const manifest = setup.manifest ? { manifest: { loaded: parseManifest(MANIFEST, 'compose/stack.yaml'), root: cwd } } : {};
+  const manifest = setup.manifest ? { manifest: manifestForCheck(parseManifest(MANIFEST, 'compose/stack.yaml'), cwd) } : {};
   const { context } = buildContext({ swarm: false, ...(setup.files ? { files: setup.files } : {}) }, { cwd, environment: {}, ...manifest });
   return applyRules([secretFileRule], context);
 }

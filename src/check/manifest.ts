@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { generate } from '../generate/index.js';
+import { DEFAULT_MANIFEST, loadManifest, type LoadedManifest } from '../manifest/load.js';
+import type { ProjectManifest } from './rule.js';
+import { runCheck, type CheckOptions, type CheckResult } from './run.js';
+
+/**
+ * The project's manifest as the checker needs it: kept apart from the runner so that checking
+ * a project without one never loads the manifest schema and the generator.
+ */
+export function projectManifest(cwd: string, path?: string): ProjectManifest | undefined {
+  const root = resolve(cwd);
+  const manifestPath = join(root, path ?? DEFAULT_MANIFEST);
+  if (path === undefined && !existsSync(manifestPath)) return undefined;
+  return manifestForCheck(loadManifest(manifestPath, root), root);
+}
+
+export function manifestForCheck(loaded: LoadedManifest, root: string): ProjectManifest {
+  return {
+    file: loaded.file.split(sep).join('/'),
+    root,
+    generated: generate(loaded, root).files,
+    environments: Object.values(loaded.manifest.environments).map(({ file, target }) => ({ file, swarm: target === 'swarm' })),
+  };
+}
+
+/** `planes check` as the command runs it: with the project's manifest, when there is one. */
+export function checkProject(options: Omit<CheckOptions, 'manifest'> & { manifestPath?: string }): CheckResult {
+  const { manifestPath, ...rest } = options;
+  const manifest = projectManifest(options.cwd, manifestPath);
+  return runCheck({ ...rest, ...(manifest ? { manifest } : {}) });
+}

@@ -1,0 +1,2 @@
+/** Where a planes project keeps its manifest, relative to the project root. */
+export const DEFAULT_MANIFEST = 'compose/stack.yaml';
