@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { statSync, type Stats } from 'node:fs';
-import { posix, relative, sep } from 'node:path';
+import { existsSync, statSync, type Stats } from 'node:fs';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { originOf } from '../../compose/load.js';
 import { formatComposePath } from '../../compose/schema.js';
 import type { SourcePosition } from '../../errors.js';
@@ -85,6 +85,7 @@ interface GitStatus {
  * outside the work tree get no entry.
  */
 function gitStatus(directory: string, paths: string[]): Map<string, GitStatus> | undefined {
+  if (!mayBeInWorkTree(directory)) return undefined;
   const where = git(directory, ['rev-parse', '--show-toplevel', '--show-prefix']);
   if (where === undefined) return undefined;
   const [top, prefix = ''] = where.split('\n');
@@ -105,6 +106,15 @@ function gitStatus(directory: string, paths: string[]): Map<string, GitStatus> |
   const tracked = new Set(listed.split('\0'));
   const ignored = new Set(ignoredList.split('\0'));
   return new Map([...inTree].map(([path, name]) => [path, { tracked: tracked.has(name), ignored: ignored.has(name) }]));
+}
+
+/** No `.git` above the directory (and no GIT_DIR): not in a work tree, and no git to start. */
+function mayBeInWorkTree(directory: string): boolean {
+  if (process.env.GIT_DIR !== undefined) return true;
+  for (let at = resolve(directory); ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return true;
+    if (dirname(at) === at) return false;
+  }
 }
 
 /** Runs git on a project that may not be the user's own: no fsmonitor hook it configures runs. */
