@@ -22,7 +22,8 @@ export function plan(manifest: Manifest): PlanRow[] {
     for (const [key, value] of Object.entries(manifest.config)) {
       if (configValueIn(value, environment) === undefined) continue;
       const file = isPerEnvironment(value) ? environmentEnvFile(environment) : COMMON_ENV_FILE;
-      rows.push({ environment, setting: key, plane: 'config', lands: `env_file ${file}: ${key}`, services: usersOf(manifest, (s) => s.config?.includes(key) ?? false) });
+      // Env files are per environment, not per service: every service that reads config receives all of it.
+      rows.push({ environment, setting: key, plane: 'config', lands: `env_file ${file}: ${key}`, services: usersOf(manifest, (s) => (s.config?.length ?? 0) > 0) });
     }
     for (const name of Object.keys(manifest.secrets)) {
       const mounts = Object.entries(manifest.services).flatMap(([service, s]) =>

@@ -132,7 +132,8 @@ describe('planes plan', () => {
     expect(result.status, result.stderr).toBe(0);
     const dev = result.stdout.slice(0, result.stdout.indexOf('prod:'));
     const prod = result.stdout.slice(result.stdout.indexOf('prod:'));
-    expect(dev).toMatch(/DEBUG\s+config\s+api,worker\s+env_file config\/dev\.env: DEBUG/);
+    // db reads only POSTGRES_USER and POSTGRES_DB, but env files are per environment: it receives DEBUG too.
+    expect(dev).toMatch(/DEBUG\s+config\s+api,worker,db\s+env_file config\/dev\.env: DEBUG/);
     expect(dev).toMatch(/postgres_password\s+secret\s+api,worker,db\s+\/run\/secrets\/postgres_password \(DB_PASSWORD_FILE\), \/run\/secrets\/postgres_password \(POSTGRES_PASSWORD_FILE\) <- file secrets\/postgres_password\.txt/);
     expect(dev).toMatch(/pip_index_token\s+build\s+api,worker\s+BuildKit secret id=pip_index_token <- variable PIP_INDEX_TOKEN/);
     expect(prod).toMatch(/llm_api_key\s+external\s+api,worker\s+\/run\/secrets\/llm_api_key \(LLM_API_KEY_FILE\) <- Swarm secret shop_llm_api_key/);
