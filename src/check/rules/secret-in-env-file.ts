@@ -5,28 +5,33 @@ import { judgeSetting, type Setting } from '../judge.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
 /**
- * Every entry of every env_file a service reads, located at the entry in the env file. An env
- * file read by several services puts its secrets in each of their environments: one finding
- * per service, all at the same line, as for an entry written in a shared anchor.
+ * Every entry of every env_file a service reads, located at the entry in the env file. The fix
+ * is one line whoever reads it, so an env file read by several services gives one finding per
+ * line, tied to no single service (`service` null) and naming its readers.
  */
 export const secretInEnvFileRule: Rule = {
   id: 'secret-in-env-file',
   description: "a secret in an env_file, which Compose puts in the service's environment",
   severity: 'error',
   check(context) {
-    const findings: RuleFinding[] = [];
+    const readers = new Map<string, string[]>();
     for (const [service, definition] of Object.entries(context.project.model.services)) {
-      const paths = new Set((definition.env_file ?? []).map((reference) => reference.path));
-      for (const path of paths) {
-        const entries = context.project.envFiles.get(path);
-        if (entries === undefined) continue;
-        const file = context.display(path);
-        entries.forEach((entry, index) => {
-          const verdict = judgeSetting(settingOf(context, file, entries, index));
-          if (verdict === undefined) return;
-          findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, ...verdict });
-        });
+      for (const path of new Set((definition.env_file ?? []).map((reference) => reference.path))) {
+        readers.set(path, [...(readers.get(path) ?? []), service]);
       }
+    }
+    const findings: RuleFinding[] = [];
+    for (const [path, services] of readers) {
+      const entries = context.project.envFiles.get(path);
+      if (entries === undefined) continue;
+      const file = context.display(path);
+      const service = services.length === 1 ? (services[0] as string) : null;
+      const readBy = service === null ? ` (read by ${services.join(', ')})` : '';
+      entries.forEach((entry, index) => {
+        const verdict = judgeSetting(settingOf(context, file, entries, index));
+        if (verdict === undefined) return;
+        findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, ...verdict, message: verdict.message + readBy });
+      });
     }
     return findings;
   },

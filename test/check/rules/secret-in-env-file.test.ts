@@ -4,12 +4,12 @@ import { checkRow, service, type Expected, type Row } from './secret-table.js';
 
 const SECRET = 'Qv7hLm2xRt9wZk4nBy';
 
-function found(key: string, file: string, needle: string, options: { service?: string; severity?: Expected['severity']; message?: string[] } = {}): Expected {
+function found(key: string, file: string, needle: string, options: { service?: string | null; severity?: Expected['severity']; message?: string[] } = {}): Expected {
   return {
     rule: 'secret-in-env-file',
     severity: options.severity ?? 'error',
     key,
-    service: options.service ?? 'app',
+    service: options.service === undefined ? 'app' : options.service,
     at: { file, needle },
     path: null,
     ...(options.message === undefined ? {} : { message: options.message }),
@@ -24,12 +24,12 @@ const ROWS: Row[] = [
     secrets: [SECRET],
   },
   {
-    name: 'an env file read by two services: one finding per service, at the same line',
+    name: 'an env file read by two services: one finding for its line, naming both readers',
     files: {
       'compose.yaml': 'services:\n  api:\n    image: example/api\n    env_file: shared.env\n  worker:\n    image: example/worker\n    env_file: [shared.env]\n',
       'shared.env': `API_TOKEN=${SECRET}\n`,
     },
-    expected: [found('API_TOKEN', 'shared.env', 'API_TOKEN', { service: 'api' }), found('API_TOKEN', 'shared.env', 'API_TOKEN', { service: 'worker' })],
+    expected: [found('API_TOKEN', 'shared.env', 'API_TOKEN', { service: null, message: ['(read by api, worker)'] })],
     secrets: [SECRET],
   },
   {

@@ -15,7 +15,8 @@ export interface Expected {
   rule: string;
   severity: Severity;
   key: string | null;
-  service: string;
+  /** null: tied to no single service (an env file several services read). */
+  service: string | null;
   at: Anchor;
   /** The dotted path; default: not checked. */
   path?: string | null;
