@@ -39,8 +39,10 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     mounts.forEach((mount) => usedSecrets.add(mount.secret));
     if (target === 'compose') service.build?.secrets?.forEach((secret) => usedBuildSecrets.add(secret));
     const passThrough = target === 'swarm' ? toSwarm(name, passThroughOf(service, environment), notes) : passThroughOf(service, environment);
-    const owned = mounts.filter((m) => m.mode || m.uid || m.gid).map((m) => m.secret);
-    if (target === 'compose' && owned.length > 0) notes.push(`${name}: mode/uid/gid of ${owned.join(', ')} apply in Swarm only (Compose bind-mounts secret files as they are on the host)`);
+    const owned = mounts.filter((m) => m.uid || m.gid || (m.mode && (parseInt(m.mode, 8) & 0o077) !== 0)).map((m) => m.secret);
+    if (target === 'compose' && owned.length > 0) {
+      notes.push(`${name}: uid/gid and a group- or world-readable mode of ${owned.join(', ')} apply in Swarm only (Compose bind-mounts secret files as they are on the host)`);
+    }
     if (target === 'swarm' && service.build) notes.push(`${name}: build left out of ${file} (Swarm runs images; build them in CI with docker buildx build --secret)`);
     services[name] = {
       image: service.image,
@@ -106,8 +108,8 @@ function secretPathVariables(mounts: SecretMount[]): Record<string, unknown> {
 
 /**
  * Compose bind-mounts file secrets: `mode`, `uid` and `gid` would be ignored with a warning
- * and the container sees the host file as it is (0600 from `planes setup`). They are
- * written only where they take effect, in Swarm.
+ * and the container sees the host file as it is (`planes setup` gives it an owner-only mode
+ * the services ask for). They are written only where they take effect, in Swarm.
  */
 function withoutFileOwnership(mount: SecretMount): SecretMount {
   const { secret, target, env } = mount;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { secretFile, SECRETS_DIR } from '../generate/compose.js';
+import { secretMounts } from '../manifest/model.js';
 import type { Manifest } from '../manifest/schema.js';
 import { randomSecret } from './random.js';
 
@@ -17,7 +18,8 @@ export interface SetupResult {
 }
 
 /**
- * Creates the missing dev secret files. An existing file is never touched: secrets are
+ * Creates the missing dev secret files (0600, or the owner-only mode the services ask for, in a
+ * 0700 directory). An existing file is never touched: secrets are
  * written under a temporary name and hard-linked into place, which fails rather than
  * replace a file that appeared in between.
  */
@@ -37,11 +39,12 @@ export function setupDevSecrets(manifest: Manifest, root: string): SetupResult {
       result.existing.push(file);
       continue;
     }
+    const mode = fileMode(manifest, name);
     if (secret.generate) {
-      createSecretFile(path, randomSecret(secret.generate.length, secret.generate.charset));
+      createSecretFile(path, randomSecret(secret.generate.length, secret.generate.charset), mode);
       result.created.push(file);
     } else if (secret.dev === 'example' && secret.example !== undefined) {
-      createSecretFile(path, secret.example);
+      createSecretFile(path, secret.example, mode);
       result.fromExample.push(file);
     } else {
       const example = `${file}.example`;
@@ -51,9 +54,23 @@ export function setupDevSecrets(manifest: Manifest, root: string): SetupResult {
   return result;
 }
 
-function createSecretFile(path: string, value: string): void {
+/**
+ * Compose bind-mounts a secret file as it is on the host, so the file itself carries the mode
+ * the services ask for — when they agree on one that keeps it to its owner (0400); otherwise 0600.
+ */
+function fileMode(manifest: Manifest, secret: string): number {
+  const modes = new Set(Object.values(manifest.services).flatMap((service) => secretMounts(service).filter((m) => m.secret === secret).map((m) => m.mode)));
+  const [only] = [...modes];
+  if (modes.size !== 1 || only === undefined) return OWNER_ONLY;
+  const mode = parseInt(only, 8);
+  return (mode & 0o077) === 0 && (mode & 0o400) !== 0 ? mode : OWNER_ONLY;
+}
+
+const OWNER_ONLY = 0o600;
+
+function createSecretFile(path: string, value: string, mode: number): void {
   const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.tmp`);
-  writeFileSync(temp, value, { mode: 0o600, flag: 'wx' });
+  writeFileSync(temp, value, { mode, flag: 'wx' });
   try {
     linkSync(temp, path);
   } catch (error) {

@@ -100,16 +100,15 @@ describe('planes generate', () => {
 });
 
 describe('planes setup', () => {
-  it('creates the dev secrets of the reference stack 0600 in a 0700 directory, and never overwrites them', () => {
+  it('creates the dev secrets of the reference stack owner-only in a 0700 directory, and never overwrites them', () => {
     const root = project();
     const first = planes(['setup'], root);
     expect(first.status, first.stderr).toBe(0);
     const files = ['postgres_password', 'redis_password', 'session_signing_key', 'llm_api_key'].map((n) => join(root, 'secrets', `${n}.txt`));
     expect(statSync(join(root, 'secrets')).mode & 0o777).toBe(0o700);
-    const values = files.map((file) => {
-      expect(statSync(file).mode & 0o777).toBe(0o600);
-      return readFileSync(file, 'utf8');
-    });
+    // 0400 where every service that mounts the secret asks for it (Compose bind-mounts the file), else 0600.
+    expect(files.map((file) => statSync(file).mode & 0o777)).toEqual([0o600, 0o600, 0o400, 0o400]);
+    const values = files.map((file) => readFileSync(file, 'utf8'));
     for (const value of values) expect(first.stderr).not.toContain(value);
     const second = planes(['setup'], root);
     expect(second.status).toBe(0);

@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/check/finding.js';
 import { planes } from '../support/cli.js';
@@ -15,7 +16,7 @@ const available = dockerTools('e2e: build, config and secret planes with docker 
 const project = uniqueName('pe2ec');
 const image = `planes-e2e/${project}:1`;
 const buildToken = randomSecret();
-const dbPassword = randomSecret();
+let dbPassword = '';
 const buildEnv = { PLANES_E2E_BUILD_TOKEN: buildToken };
 let root = '';
 
@@ -65,9 +66,12 @@ function containerEnvs(): string[] {
 
 describe.skipIf(!available)('e2e: build, config and secret planes with docker compose', () => {
   beforeAll(() => {
-    root = writeProject({ 'compose/stack.yaml': MANIFEST, 'compose/app/Dockerfile': DOCKERFILE, 'secrets/db_password.txt': dbPassword });
+    root = writeProject({ 'compose/stack.yaml': MANIFEST, 'compose/app/Dockerfile': DOCKERFILE });
     const generated = planes(['generate'], root);
     expect(generated.status, generated.stderr).toBe(0);
+    const setup = planes(['setup'], root);
+    expect(setup.status, setup.stderr).toBe(0);
+    dbPassword = readFileSync(join(root, 'secrets', 'db_password.txt'), 'utf8');
     // BuildKit keys its cache without the secrets: a cached step would hold another run's hash.
     const build = compose(['build', '--no-cache'], buildEnv);
     expect(build.status, build.stderr).toBe(0);
@@ -109,10 +113,8 @@ describe.skipIf(!available)('e2e: build, config and secret planes with docker co
     expect(containerEnvs().some((entry) => entry.includes(dbPassword))).toBe(false);
   });
 
-  it('secret plane: Compose 2.26 bind-mounts file secrets, so the file keeps the mode of the host file (0600), not the mode asked for', () => {
-    // Compose warns "secrets `uid`, `gid` and `mode` are not supported" for file: secrets;
-    // only environment: secrets are copied in with the mode. Never world-readable either way.
-    expect(exec(['stat', '-c', '%a', '/run/secrets/db_password']).trim()).toBe('600');
+  it('secret plane: the file has the mode asked for (planes setup makes the bind-mounted file 0400)', () => {
+    expect(exec(['stat', '-c', '%a', '/run/secrets/db_password']).trim()).toBe('400');
   });
 
   it('audit: the running project and its image are clean', () => {

@@ -42,7 +42,7 @@ describe('notes for Swarm', () => {
         'app: restart: on-failure:3 written as deploy.restart_policy',
         'app: cpus written as deploy.resources.limits',
         'app: pull_policy left out of the stack file (docker stack deploy resolves and pulls images itself (--resolve-image))',
-        'app: mode/uid/gid of db_password apply in Swarm only (Compose bind-mounts secret files as they are on the host)',
+        'app: uid/gid and a group- or world-readable mode of db_password apply in Swarm only (Compose bind-mounts secret files as they are on the host)',
       ]),
     );
   });

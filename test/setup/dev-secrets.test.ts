@@ -68,6 +68,30 @@ describe('planes setup', () => {
   });
 });
 
+describe('the mode of a secret file', () => {
+  const withMounts = (mounts: string) =>
+    parseManifest(
+      `name: shop
+environments: { dev: { target: compose, file: docker-compose.yml } }
+secrets:
+  key: { generate: { length: 32 } }
+services:
+${mounts}`,
+      'stack.yaml',
+    ).manifest;
+
+  it.each([
+    ['every service asks for 0400', '  a: { image: x, secrets: { key: { mode: "0400" } } }\n  b: { image: y, secrets: { key: { mode: "0400" } } }\n', 0o400],
+    ['the services ask for different modes', '  a: { image: x, secrets: { key: { mode: "0400" } } }\n  b: { image: y, secrets: [key] }\n', 0o600],
+    ['a mode others could read', '  a: { image: x, secrets: { key: { mode: "0444" } } }\n', 0o600],
+    ['no mode', '  a: { image: x, secrets: [key] }\n', 0o600],
+  ])('%s', (_, mounts, expected) => {
+    const dir = root();
+    setupDevSecrets(withMounts(mounts), dir);
+    expect(statSync(join(dir, 'secrets/key.txt')).mode & 0o777).toBe(expected);
+  });
+});
+
 describe('random secrets', () => {
   it('use every character of the alphabet and nothing else', () => {
     const sample = randomSecret(20_000, 'base64url');
