@@ -294,10 +294,13 @@ function userPasswordOption(rule: ProgramRule, words: readonly Word[], index: nu
   const option = word.text.split('=')[0] as string;
   const short = word.text.slice(0, 2);
   const attached = !rule.userPassword?.includes(option) && rule.userPassword?.includes(short) && word.text.length > 2;
-  const value = attached ? { word, start: 2 } : rule.userPassword?.includes(option) ? valueOf(words, index) : undefined;
+  // `curl -fsu user:password`: a cluster of short flags whose last letter takes the next word.
+  const clustered = !attached && /^-[A-Za-z]{2,}$/.test(word.text) ? `-${word.text.slice(-1)}` : undefined;
+  const separate = rule.userPassword?.includes(option) ? option : clustered !== undefined && rule.userPassword?.includes(clustered) ? clustered : undefined;
+  const value = attached ? { word, start: 2 } : separate !== undefined ? valueOf(words, index) : undefined;
   if (!value) return undefined;
   const colon = value.word.text.indexOf(':', value.start);
-  return colon < 0 ? undefined : { option: attached ? short : option, value: { word: value.word, start: colon + 1 } };
+  return colon < 0 ? undefined : { option: attached ? short : (separate as string), value: { word: value.word, start: colon + 1 } };
 }
 
 /** `mysql -pPASSWORD` (attached) and `redis-cli -a PASSWORD` (separate). */

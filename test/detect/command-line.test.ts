@@ -47,6 +47,8 @@ const OWN_ROWS: Row[] = [
   { label: 'sh -c script in exec form', command: ['sh', '-c', 'mysqladmin ping -pPl4nesRoot9'], findings: [{ credential: 'Pl4nesRoot9', argument: 2 }] },
   { label: 'bash -ec script with curl -u', command: "bash -ec 'curl -fsS -u admin:Pl4nesCurl9 http://localhost/health'", findings: [{ credential: 'Pl4nesCurl9' }] },
   { label: 'curl -u without a password prompts', command: 'curl -u admin http://localhost/', findings: [] },
+  { label: 'curl with -u at the end of a flag cluster', command: ['CMD', 'curl', '-fsu', 'admin:S3cretPw9x', 'http://x'], findings: [{ credential: 'S3cretPw9x', argument: 3 }] },
+  { label: 'curl flag cluster without -u', command: ['CMD', 'curl', '-fsS', 'http://admin@x'], findings: [] },
   { label: 'curl Authorization header from a variable', command: 'curl -H "Authorization: Bearer $API_TOKEN" https://api.example.com', findings: [] },
   { label: 'curl Authorization header with a literal token', command: 'curl -H "Authorization: Bearer Pl4nesBearerT0ken9xyz" https://api.example.com', findings: [{ credential: 'Pl4nesBearerT0ken9xyz', id: 'authorization-header' }] },
   { label: 'credential URL argument', command: 'psql postgresql://app:Pl4nesUrl9@db/app -c "select 1"', findings: [{ credential: 'Pl4nesUrl9', id: 'credential-url' }] },
