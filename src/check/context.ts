@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { displayPath } from '../fs/display.js';
 import { loadComposeProject, originOf, type ComposeProject } from '../compose/load.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { InputError } from '../errors.js';
@@ -25,7 +26,7 @@ export interface ContextOptions {
 /** Loads one target and everything its rules look at; what cannot be read becomes a finding. */
 export function buildContext(target: CheckTarget, options: ContextOptions): { context: CheckContext; problems: RuleFinding[] } {
   const cwd = resolve(options.cwd);
-  const display = (path: string): string => relative(cwd, path).split(sep).join('/') || '.';
+  const display = (path: string): string => displayPath(cwd, path);
   const project = loadComposeProject({
     cwd,
     environment: options.environment,
@@ -49,6 +50,8 @@ export function buildContext(target: CheckTarget, options: ContextOptions): { co
 function readDockerfiles(project: ComposeProject, display: (path: string) => string): { dockerfiles: BuildDockerfile[]; problems: RuleFinding[] } {
   const dockerfiles: BuildDockerfile[] = [];
   const problems: RuleFinding[] = [];
+  // Services often share a Dockerfile: it is read and parsed once.
+  const parsed = new Map<string, Omit<BuildDockerfile, 'service'> | InputError>();
   for (const [service, definition] of Object.entries(project.model.services)) {
     const path = definition.build?.dockerfile;
     if (path === undefined || !path.startsWith('/')) continue;
@@ -59,12 +62,23 @@ function readDockerfiles(project: ComposeProject, display: (path: string) => str
       problems.push({ ...at, service, key: null, path: `services.${service}.build`, message: `the build of ${service} has no Dockerfile at ${file}: create it or name another with build.dockerfile` });
       continue;
     }
-    try {
-      dockerfiles.push({ service, file, instructions: parseDockerfile(readTextFile(path, file), file) });
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      problems.push({ ...error.position, service, key: null, path: null, message: error.problem });
+    let dockerfile = parsed.get(path);
+    if (dockerfile === undefined) {
+      dockerfile = parseOrProblem(path, file);
+      parsed.set(path, dockerfile);
     }
+    if (dockerfile instanceof InputError) problems.push({ ...dockerfile.position, service, key: null, path: null, message: dockerfile.problem });
+    else dockerfiles.push({ service, ...dockerfile });
   }
   return { dockerfiles, problems };
+}
+
+function parseOrProblem(path: string, file: string): Omit<BuildDockerfile, 'service'> | InputError {
+  try {
+    const text = readTextFile(path, file);
+    return { file, text, instructions: parseDockerfile(text, file) };
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
 }

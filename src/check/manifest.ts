@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { generate } from '../generate/index.js';
+import { generate, staleFiles } from '../generate/index.js';
 import { DEFAULT_MANIFEST, loadManifest, type LoadedManifest } from '../manifest/load.js';
 import type { ProjectManifest } from './rule.js';
 import { runCheck, type CheckOptions, type CheckResult } from './run.js';
@@ -20,7 +20,7 @@ export function manifestForCheck(loaded: LoadedManifest, root: string): ProjectM
   return {
     file: loaded.file.split(sep).join('/'),
     root,
-    generated: generate(loaded, root).files,
+    stale: staleFiles(generate(loaded, root), root),
     environments: Object.values(loaded.manifest.environments).map(({ file, target }) => ({ file, swarm: target === 'swarm' })),
   };
 }

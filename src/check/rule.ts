@@ -1,5 +1,6 @@
 import type { ComposeProject } from '../compose/load.js';
 import type { DockerfileInstruction } from '../dockerfile/parse.js';
+import type { StaleFile } from '../generate/index.js';
 import type { Finding, Severity } from './finding.js';
 
 /** A Dockerfile that a service builds from, parsed. */
@@ -7,6 +8,7 @@ export interface BuildDockerfile {
   service: string;
   /** As findings name it: relative to the working directory. */
   file: string;
+  text: string;
   instructions: DockerfileInstruction[];
 }
 
@@ -30,8 +32,8 @@ export interface ProjectManifest {
   file: string;
   /** The project root: generated paths are relative to it. */
   root: string;
-  /** Every file `planes generate` would write, relative to the root. */
-  generated: readonly { path: string; content: string }[];
+  /** The files `planes generate` would write differently from what is on disk. */
+  stale: readonly StaleFile[];
   /** The compose file of each environment, and whether Swarm reads it. */
   environments: readonly { file: string; swarm: boolean }[];
 }

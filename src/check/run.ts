@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { applyRules, complete } from './apply-rules.js';
 import { buildContext, type CheckTarget } from './context.js';
 import type { Finding, Report } from './finding.js';
@@ -37,7 +36,8 @@ export function runCheck(options: CheckOptions): CheckResult {
   const { manifest } = options;
   const targets = checkTargets(options, manifest);
   const findings: Finding[] = [];
-  const files = new Set<string>();
+  // Every file checked, with the text its reader read: no file is read twice.
+  const sources = new Map<string, string>();
   for (const target of targets) {
     const { context, problems } = buildContext(target, {
       cwd,
@@ -47,12 +47,10 @@ export function runCheck(options: CheckOptions): CheckResult {
       ...(manifest ? { manifest } : {}),
     });
     findings.push(...problems.map((problem) => complete(LOAD_RULE, problem)), ...applyRules(RULES, context));
-    for (const file of context.project.files) files.add(file);
-    for (const dockerfile of context.dockerfiles) files.add(dockerfile.file);
+    for (const [file, text] of context.project.sources) sources.set(file, text);
+    for (const { file, text } of context.dockerfiles) sources.set(file, text);
   }
 
-  const sources = new Map<string, string>();
-  for (const file of files) sources.set(file, readFileSync(join(cwd, file), 'utf8'));
   const directives = new Map<string, readonly SuppressionDirective[]>();
   const invalidIgnores: Finding[] = [];
   for (const [file, text] of sources) {
@@ -70,7 +68,7 @@ export function runCheck(options: CheckOptions): CheckResult {
         errors: all.filter((f) => f.severity === 'error').length,
         warnings: all.filter((f) => f.severity === 'warning').length,
         suppressed,
-        files: files.size,
+        files: sources.size,
       },
     },
     sources,

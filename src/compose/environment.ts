@@ -27,15 +27,20 @@ export class ProjectEnvironment implements InterpolationEnvironment {
     private readonly variables: Map<string, Variable>,
     /** Every statement of the env files read, in the order read. */
     readonly entries: readonly DotenvEntry[],
-    /** The env files read, as displayed. */
-    readonly files: readonly string[],
+    /** The text of each env file read, by its name as displayed. */
+    readonly sources: ReadonlyMap<string, string>,
   ) {}
+
+  /** The env files read, as displayed. */
+  get files(): string[] {
+    return [...this.sources.keys()];
+  }
 
   /** The shell's variables alone. */
   static of(shell: Readonly<Record<string, string | undefined>>): ProjectEnvironment {
     const variables = new Map<string, Variable>();
     for (const [name, value] of Object.entries(shell)) if (value !== undefined) variables.set(name, { value });
-    return new ProjectEnvironment(variables, [], []);
+    return new ProjectEnvironment(variables, [], new Map());
   }
 
   /**
@@ -47,8 +52,10 @@ export class ProjectEnvironment implements InterpolationEnvironment {
     if (files.length === 0) return this;
     const fromFiles = new Map<string, Variable>();
     const entries: DotenvEntry[] = [];
+    const sources = new Map(this.sources);
     for (const file of files) {
       const text = readTextFile(file.path, file.display);
+      sources.set(file.display, text);
       const parsed = parseDotenv(text, file.display, this.lookup, (name) => fromFiles.get(name)?.value);
       for (const entry of parsed) {
         const error = entry.errors[0];
@@ -58,7 +65,7 @@ export class ProjectEnvironment implements InterpolationEnvironment {
       entries.push(...parsed);
     }
     for (const [name, variable] of this.variables) fromFiles.set(name, variable);
-    return new ProjectEnvironment(fromFiles, [...this.entries, ...entries], [...this.files, ...files.map((file) => file.display)]);
+    return new ProjectEnvironment(fromFiles, [...this.entries, ...entries], sources);
   }
 
   readonly lookup = (name: string): string | undefined => this.variables.get(name)?.value;

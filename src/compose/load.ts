@@ -13,10 +13,11 @@
  * (a missing `env_file`, an interpolation error) is a `LoadProblem`.
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
 import { isMapping, parseYaml, type YamlMapping } from '../yaml/parse.js';
 import { isFile, readTextFile } from '../yaml/text.js';
+import { displayPath } from '../fs/display.js';
 import { discoverComposeFiles } from './discover.js';
 import { parseDotenv, type DotenvEntry } from './dotenv.js';
 import { ProjectEnvironment, type EnvFile } from './environment.js';
@@ -65,6 +66,8 @@ export interface ComposeProject {
   workingDir: string;
   /** Every file read (compose files, env files), relative to `cwd` as findings name them. */
   files: string[];
+  /** The text of every file in `files`, by that name: for suppression comments and code frames. */
+  sources: ReadonlyMap<string, string>;
   /** The effective configuration, in the normal form of `normalize.ts`; look positions up with `originOf`. */
   model: ComposeModel;
   /** Every document of the project's compose files (included ones too, not those only extended), in load order. */
@@ -78,7 +81,7 @@ export interface ComposeProject {
 
 export function loadComposeProject(options: LoadOptions): ComposeProject {
   const cwd = resolve(options.cwd);
-  const display = (path: string): string => relative(cwd, path).split(sep).join('/') || '.';
+  const display = (path: string): string => displayPath(cwd, path);
   const projectDirectory = options.projectDirectory === undefined ? undefined : resolve(cwd, options.projectDirectory);
   const firstFile = options.files?.[0];
   const envDirectory = projectDirectory ?? (firstFile === undefined ? cwd : dirname(resolve(cwd, firstFile)));
@@ -92,11 +95,14 @@ export function loadComposeProject(options: LoadOptions): ComposeProject {
   const loader = new ProjectLoader(display, envFile, problems);
   const merged = loader.load({ files, projectDirectory: workingDir, environment: projectEnv, chain: [files[0] as string] });
   const model = completeBuilds(merged, workingDir);
-  const envFiles = readServiceEnvFiles(model, projectEnv, display, problems);
+  const serviceEnvSources = new Map<string, string>();
+  const envFiles = readServiceEnvFiles(model, projectEnv, display, problems, serviceEnvSources);
+  const sources = new Map([...projectEnv.sources, ...loader.sources, ...serviceEnvSources]);
   return {
     name: projectName(model, projectEnv, workingDir),
     workingDir,
-    files: [...new Set([...projectEnv.files, ...loader.filesRead, ...[...envFiles.keys()].map(display)])],
+    files: [...sources.keys()],
+    sources,
     model,
     documents: loader.documents,
     envFiles,
@@ -119,7 +125,8 @@ function projectEnvFiles(envFiles: string[] | undefined, cwd: string, envDirecto
 
 /** Reads compose files into merged models, for the project and for each project it includes. */
 class ProjectLoader {
-  readonly filesRead: string[] = [];
+  /** The text of every compose file read, by its name as displayed. */
+  readonly sources = new Map<string, string>();
   readonly documents: ComposeDocument[] = [];
   private readonly extendedFiles = new WeakMap<ProjectEnvironment, Map<string, Record<string, ComposeService>>>();
 
@@ -156,7 +163,7 @@ class ProjectLoader {
   private interpolatedDocuments(file: string, environment: ProjectEnvironment): YamlMapping[] {
     const display = this.display(file);
     const text = readTextFile(file, display);
-    this.filesRead.push(display);
+    this.sources.set(display, text);
     return parseYaml(text, display).map((document) => {
       if (!isMapping(document)) {
         throw new InputError({ file: display, line: 1, column: 1 }, 'a compose file must be a mapping (services:, networks:, …) at its top level');
@@ -201,13 +208,14 @@ function readServiceEnvFiles(
   environment: ProjectEnvironment,
   display: (path: string) => string,
   problems: LoadProblem[],
+  sources: Map<string, string>,
 ): Map<string, DotenvEntry[]> {
   const envFiles = new Map<string, DotenvEntry[]>();
   const failed = new Set<string>();
   for (const service of Object.values(model.services)) {
     for (const reference of service.env_file ?? []) {
       if (envFiles.has(reference.path) || failed.has(reference.path)) continue;
-      const entries = readEnvFile(reference, environment, display, problems);
+      const entries = readEnvFile(reference, environment, display, problems, sources);
       if (entries === undefined) failed.add(reference.path);
       else envFiles.set(reference.path, entries);
     }
@@ -220,6 +228,7 @@ function readEnvFile(
   environment: ProjectEnvironment,
   display: (path: string) => string,
   problems: LoadProblem[],
+  sources: Map<string, string>,
 ): DotenvEntry[] | undefined {
   const shown = display(reference.path);
   if (!existsSync(reference.path)) {
@@ -229,7 +238,9 @@ function readEnvFile(
     return undefined;
   }
   try {
-    const entries = parseDotenv(readTextFile(reference.path, shown), shown, environment.lookup);
+    const text = readTextFile(reference.path, shown);
+    const entries = parseDotenv(text, shown, environment.lookup);
+    sources.set(shown, text);
     for (const entry of entries) {
       for (const error of entry.errors) problems.push({ file: shown, line: entry.valueLine, column: entry.valueColumn, message: error.message });
     }

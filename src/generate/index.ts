@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isFile } from '../yaml/text.js';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ManifestError, type LoadedManifest } from '../manifest/load.js';
@@ -43,14 +44,32 @@ export function generate(loaded: LoadedManifest, root: string): Generation {
   return { files, notes: [...new Set(notes)] };
 }
 
-/** A unified diff of every generated file that differs from what is on disk (empty: up to date). */
+export interface StaleFile {
+  /** Relative to the project root. */
+  path: string;
+  /** What generation writes there. */
+  content: string;
+  /** What is there now; undefined when there is no such file. */
+  current: string | undefined;
+}
+
+/** Every generated file that differs from what is on disk: what `generate --check` and the drift rule report. */
+export function staleFiles(generation: Generation, root: string): StaleFile[] {
+  return generation.files.flatMap(({ path, content }) => {
+    const current = textOf(join(root, path));
+    return current === content ? [] : [{ path, content, current }];
+  });
+}
+
+/** A unified diff of every stale generated file (empty: up to date). */
 export function drift(generation: Generation, root: string): string {
-  return generation.files
-    .map(({ path, content }) => {
-      const absolute = join(root, path);
-      const current = existsSync(absolute) ? readFileSync(absolute, 'utf8') : '';
-      if (current === content) return '';
-      return createTwoFilesPatch(`a/${path}`, `b/${path}`, current, content, existsSync(absolute) ? undefined : '(missing)', undefined, { context: 3 });
-    })
+  return staleFiles(generation, root)
+    .map(({ path, content, current }) =>
+      createTwoFilesPatch(`a/${path}`, `b/${path}`, current ?? '', content, current === undefined ? '(missing)' : undefined, undefined, { context: 3 }),
+    )
     .join('');
+}
+
+function textOf(path: string): string | undefined {
+  return isFile(path) ? readFileSync(path, 'utf8') : undefined;
 }

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UsageError, formatPosition, type SourcePosition } from '../errors.js';
+import { readTextFile } from '../yaml/text.js';
 import { locate, type YamlPath } from './locate.js';
 import { manifestSchema, type Manifest } from './schema.js';
 import { semanticProblems } from './rules.js';
@@ -31,20 +32,13 @@ export interface LoadedManifest {
 
 export function loadManifest(path: string, cwd = process.cwd()): LoadedManifest {
   const file = relative(cwd, path) || path;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${file}: no manifest here; create it (see README "The manifest") or pass --manifest PATH`);
-    throw new UsageError(`${file}: cannot read the manifest (${code ?? 'unknown error'})`);
-  }
-  return parseManifest(text, file);
+  if (!existsSync(path)) throw new UsageError(`${file}: no manifest here; create it (see README "The manifest") or pass --manifest PATH`);
+  // Binary data, text that is not UTF-8 and oversized files are refused as for every configuration file.
+  return parseManifest(readTextFile(path, file), file);
 }
 
 export function parseManifest(text: string, file: string): LoadedManifest {
   const start = { file, line: 1, column: 1 };
-  if (text.includes('\u0000')) throw new ManifestError([{ position: start, message: 'this is binary data, not YAML; the manifest is a YAML file' }]);
   if (text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(text)) {
     throw new ManifestError([{ position: start, message: 'the manifest is empty; it needs at least name:, environments: and services: (see README "The manifest")' }]);
   }

@@ -4,7 +4,8 @@
  * values of the compose secrets it already has.
  */
 import { readFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { displayPath } from '../fs/display.js';
 import type { DotenvEntry } from '../compose/dotenv.js';
 import type { VariableReference } from '../compose/interpolate.js';
 import { loadComposeProject, originOf, originsOf, type ComposeProject, type ComposeService, type LoadOptions } from '../compose/load.js';
@@ -51,7 +52,7 @@ export interface Source {
 
 export function readSource(options: LoadOptions): Source {
   const project = loadComposeProject(options);
-  const display = (path: string): string => relative(resolve(options.cwd), path).split(sep).join('/') || '.';
+  const display = (path: string): string => displayPath(resolve(options.cwd), path);
   if (project.problems.length > 0) {
     const [first] = project.problems;
     throw new InputError(first as SourcePosition, `${first?.message ?? 'cannot be read'}; planes migrate needs a compose setup that Compose itself accepts`);

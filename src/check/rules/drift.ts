@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineIndex } from '../../yaml/lines.js';
 import type { Rule, RuleFinding } from '../rule.js';
@@ -13,13 +12,10 @@ export const driftRule: Rule = {
   severity: 'error',
   check(context) {
     if (context.manifest === undefined) return [];
-    const { file: manifestFile, root, generated } = context.manifest;
+    const { file: manifestFile, root, stale } = context.manifest;
     const findings: RuleFinding[] = [];
-    for (const { path, content } of generated) {
-      const absolute = resolve(root, path);
-      const file = context.display(absolute);
-      const current = textOf(absolute);
-      if (current === content) continue;
+    for (const { path, content, current } of stale) {
+      const file = context.display(resolve(root, path));
       const { line, column } = current === undefined ? { line: 1, column: 1 } : new LineIndex(current, file).position(firstDifference(current, content));
       const message = current === undefined ? `missing: it is generated from ${manifestFile}; run planes generate` : `out of date with ${manifestFile}; run planes generate`;
       findings.push({ file, line, column, service: null, key: null, path: null, message });
@@ -27,14 +23,6 @@ export const driftRule: Rule = {
     return findings;
   },
 };
-
-function textOf(path: string): string | undefined {
-  try {
-    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The offset in `current` where it stops matching `expected`: where to start editing. */
 function firstDifference(current: string, expected: string): number {
