@@ -1,7 +1,7 @@
 # Recipes of the reference stack. `just` comes from the rust-just npm package: npx just <recipe>.
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
-planes := "node dist/cli.js"
+planes := "node dist/planes.cjs"
 
 # List the recipes
 default:
@@ -10,7 +10,7 @@ default:
 # Install dependencies (when missing), create the dev secrets, generate and check the compose files
 setup:
     test -x node_modules/.bin/tsc || npm ci
-    test -f dist/cli.js || npm run build
+    test -f dist/planes.cjs || npm run build
     {{planes}} setup
     {{planes}} generate
     {{planes}} check

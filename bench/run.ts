@@ -5,6 +5,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { COMPOSE_FILE, writeComposeProject, type ComposeProject } from './compose-gen.js';
+import { runCostGuards, type GuardResult } from './guards.js';
 
 /**
  * `npm run bench`: wall time and peak memory of `planes check` against dclint and
@@ -56,7 +57,7 @@ const COLUMNS: Array<{ id: ToolId; title: string }> = [
 ];
 
 const root = process.cwd();
-const cli = join(root, 'dist', 'cli.js');
+const cli = join(root, 'dist', 'planes.cjs');
 const dclintBin = join(root, 'node_modules', '.bin', 'dclint');
 const peakRssHook = fileURLToPath(new URL('./peak-rss.js', import.meta.url));
 
@@ -198,7 +199,7 @@ function checkSetup(): Setup {
 
   // Commander answers an unknown command's --help with the top-level help, so look for the command's own usage line.
   const help = capture(process.execPath, [cli, 'check', '--help']).stdout;
-  const planes = /^Usage: planes check\b/m.test(help) ? null : 'not available yet (`node dist/cli.js check --help` shows no check command)';
+  const planes = /^Usage: planes check\b/m.test(help) ? null : 'not available yet (`node dist/planes.cjs check --help` shows no check command)';
 
   const compose = capture('docker', ['compose', 'version']).status === 0 ? null : 'not installed (`docker compose version` fails): column skipped, its target not judged';
   return { planes, compose };
@@ -312,6 +313,12 @@ function ratioTarget(label: string, planes: Cell | undefined, reference: Cell | 
   };
 }
 
+function guardTarget({ label, budgetMs, ms: measured, error }: GuardResult): Target {
+  const limit = `≤ ${ms(budgetMs)}`;
+  if (measured === null) return { label: `cost guard: ${label}`, status: 'FAIL', measured: error ?? '-', limit };
+  return { label: `cost guard: ${label}`, status: measured <= budgetMs ? 'PASS' : 'FAIL', measured: ms(measured), limit };
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   return rows
@@ -405,6 +412,7 @@ async function main(): Promise<number> {
       limit: '≤ 150 MiB',
     },
     ratioTarget("1 service: planes ≤ 2.5 × node -e ''", one?.get('planes'), one?.get('node'), 2.5, "node -e ''"),
+    ...runCostGuards().map(guardTarget),
   ];
   out.push('');
   out.push(table([['target', 'measured', 'limit', 'result'], ...targets.map((t) => [t.label, t.measured, t.limit, t.status])]));

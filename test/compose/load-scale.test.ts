@@ -1,22 +1,27 @@
 /**
- * A guard against loading becoming slower than linear: a 5,000-service file (100,000 lines)
- * loads in seconds, with every entry located. The speed targets themselves are measured by
- * the benchmark on a quiet machine; this bound is loose enough for a busy CI machine.
+ * The loader on the bench's 5,000-service project (107,000 lines, anchors, `<<` merges, .env
+ * interpolation, env files): every service there, and every environment entry the bench
+ * planted a leak in located at its line. How long it takes is the bench's business.
  */
 import { describe, expect, it } from 'vitest';
+import { renderComposeProject } from '../../bench/compose-gen.js';
 import { loadComposeProject, originOf } from '../../src/compose/load.js';
-import { largeComposeFile } from './large-project.js';
 import { tempProject } from './temp-project.js';
 
 describe('loadComposeProject at scale', () => {
-  it('loads 5,000 services in well under 10 seconds', () => {
-    const root = tempProject({ 'compose.yaml': largeComposeFile(5000) });
-    const started = performance.now();
-    const project = loadComposeProject({ cwd: root, environment: { API_PASSWORD: 'x' } });
-    expect(performance.now() - started).toBeLessThan(10_000);
-    const last = project.model.services['svc4999'];
-    expect(last?.environment?.['DATABASE_URL']).toBe('postgres://app:secret4999@db4999:5432/app');
-    expect(originOf(last?.environment ?? {}, 'DATABASE_URL')?.key).toEqual({ file: 'compose.yaml', line: 99995, column: 7 });
-    expect(originOf(last?.environment ?? {}, 'TZ')?.key).toEqual({ file: 'compose.yaml', line: 8, column: 3 });
+  it('loads 5,000 services with every entry located', () => {
+    const generated = renderComposeProject({ services: 5000 });
+    const root = tempProject(Object.fromEntries(generated.files.map(({ path, content }) => [path, content])));
+    const project = loadComposeProject({ cwd: root, environment: {} });
+    expect(Object.keys(project.model.services)).toHaveLength(5000);
+
+    const composeLines = (generated.files.find(({ path }) => path === 'compose.yaml')?.content ?? '').split('\n');
+    const environmentLeaks = generated.leaks.filter(({ kind }) => kind.startsWith('env-') && kind !== 'env-file');
+    expect(environmentLeaks.length).toBeGreaterThan(30);
+    for (const { service, key, line } of environmentLeaks) {
+      const environment = project.model.services[service ?? '']?.environment ?? {};
+      const column = (composeLines[line - 1] ?? '').indexOf(key ?? '') + 1;
+      expect(originOf(environment, key ?? '')?.key, `${service} ${key}`).toEqual({ file: 'compose.yaml', line, column });
+    }
   });
 });

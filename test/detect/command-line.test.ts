@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ADVERSARIAL_SCRIPT } from '../../bench/adversarial.js';
 import { detectPasswordArguments, isVariableReference } from '../../src/detect/command-line.js';
 import type { CredentialSeverity } from '../../src/detect/values.js';
 
@@ -102,11 +103,9 @@ describe('detectPasswordArguments', () => {
     expect(match?.description).not.toContain('Hx7redisPass');
   });
 
-  it('stays fast on a long adversarial script', () => {
-    const script = `${'"a\\" '.repeat(5_000)} ${'$('.repeat(5_000)} ${"'x' ".repeat(5_000)} --password ${'-p'.repeat(5_000)}`;
-    const started = performance.now();
-    detectPasswordArguments(script);
-    expect(performance.now() - started).toBeLessThan(1_000);
+  // bench/guards.ts times it.
+  it('comes through a long adversarial script', () => {
+    expect(() => detectPasswordArguments(ADVERSARIAL_SCRIPT)).not.toThrow();
   });
 });
 

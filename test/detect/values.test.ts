@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ADVERSARIAL_VALUES, ordinaryValues } from '../../bench/adversarial.js';
 import {
   CREDENTIAL_FORMATS,
   detectCredentials,
@@ -184,37 +185,14 @@ describe('detectCredentials', () => {
     }
   });
 
-  it('stays linear on adversarial input', () => {
-    const adversarial = [
-      'a'.repeat(100_000),
-      `${'a'.repeat(50_000)}=`,
-      `${'a=b '.repeat(20_000)}`,
-      `https://${'a:'.repeat(30_000)}`,
-      `https://${'@'.repeat(50_000)}`,
-      `x://${'a'.repeat(50_000)}@`,
-      `"${'a'.repeat(200)}": "`.repeat(500),
-      `-----BEGIN PRIVATE KEY-----${'A'.repeat(100_000)}`,
-      `eyJ${'a'.repeat(5_000)}.eyJ${'a'.repeat(5_000)}`.repeat(10),
-      `${'1'.repeat(20)}:AA${'a'.repeat(32)}`.repeat(1_000),
-      `Authorization: ${'Basic '.repeat(20_000)}`,
-      `${'sk-'.repeat(30_000)}`,
-      `${'$'.repeat(50_000)}`,
-      `a:${'b'.repeat(50_000)}@tcp`,
-    ];
-    for (const value of adversarial) {
-      const started = performance.now();
-      detectCredentials(value);
-      expect(performance.now() - started).toBeLessThan(500);
-    }
+  // bench/guards.ts times these; here they must come through, with nothing taken for a credential.
+  it('comes through adversarial input', () => {
+    for (const value of ADVERSARIAL_VALUES) expect(() => detectCredentials(value)).not.toThrow();
+    expect(detectCredentials('a'.repeat(100_000))).toEqual([]);
   });
 
-  it('checks a 5,000-service compose worth of values quickly', () => {
-    const values = Array.from({ length: 100_000 }, (_, index) =>
-      [`service-${index}`, 'postgres://db:5432/app', 'INFO', `${index}`, 'ghcr.io/org/app:1.2.3', 'http://localhost:3000', '/run/secrets/db', '--log-level=debug'][index % 8] as string,
-    );
-    const started = performance.now();
-    for (const value of values) detectCredentials(value);
-    expect(performance.now() - started).toBeLessThan(2_000);
+  it('takes none of a 5,000-service project worth of ordinary values for a credential', () => {
+    expect(ordinaryValues().flatMap((value) => detectCredentials(value))).toEqual([]);
   });
 });
 
