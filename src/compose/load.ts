@@ -20,9 +20,11 @@ import { isFile, readTextFile } from '../yaml/text.js';
 import { displayPath } from '../fs/display.js';
 import { discoverComposeFiles } from './discover.js';
 import { parseDotenv, type DotenvEntry } from './dotenv.js';
+import { parseRawEnvFile } from './raw-env-file.js';
 import { ProjectEnvironment, type EnvFile } from './environment.js';
 import { applyExtends } from './extends.js';
 import { applyInclude, type IncludedProject } from './include.js';
+import type { Lookup } from './interpolate.js';
 import { interpolateDocument } from './interpolate-model.js';
 import { mergeModels } from './merge.js';
 import { completeBuild, Normalizer, type ComposeModel, type ComposeService, type EnvFileReference } from './normalize.js';
@@ -72,8 +74,12 @@ export interface ComposeProject {
   model: ComposeModel;
   /** Every document of the project's compose files (included ones too, not those only extended), in load order. */
   documents: ComposeDocument[];
-  /** The statements of every `env_file` read, by absolute path (as in `env_file[].path`). */
+  /** The statements of every `env_file` read, by absolute path (as in `env_file[].path`), as its first reader reads it. */
   envFiles: Map<string, DotenvEntry[]>;
+  /** Every distinct reading of an env file: Compose reads one per service, after that service's earlier env files. */
+  envFileReads: EnvFileRead[];
+  /** Each service's env files as Compose reads them for it, in order; a missing optional one is left out. */
+  serviceEnvFiles: Map<string, EnvFileRead[]>;
   /** The interpolation environment: `lookup`, `sourceOf(name)` and the `.env` statements. */
   projectEnv: ProjectEnvironment;
   problems: LoadProblem[];
@@ -96,7 +102,9 @@ export function loadComposeProject(options: LoadOptions): ComposeProject {
   const merged = loader.load({ files, projectDirectory: workingDir, environment: projectEnv, chain: [files[0] as string] });
   const model = completeBuilds(merged, workingDir);
   const serviceEnvSources = new Map<string, string>();
-  const envFiles = readServiceEnvFiles(model, projectEnv, display, problems, serviceEnvSources);
+  const { reads, byService } = readServiceEnvFiles(model, projectEnv, display, problems, serviceEnvSources);
+  const envFiles = new Map<string, DotenvEntry[]>();
+  for (const read of reads) if (!envFiles.has(read.path)) envFiles.set(read.path, read.entries);
   const sources = new Map([...projectEnv.sources, ...loader.sources, ...serviceEnvSources]);
   return {
     name: projectName(model, projectEnv, workingDir),
@@ -106,6 +114,8 @@ export function loadComposeProject(options: LoadOptions): ComposeProject {
     model,
     documents: loader.documents,
     envFiles,
+    envFileReads: reads,
+    serviceEnvFiles: byService,
     projectEnv,
     problems,
   };
@@ -202,52 +212,113 @@ function completeBuilds(model: ComposeModel, projectDirectory: string): ComposeM
   return completed;
 }
 
-/** Reads every env_file of every service once; a missing or unreadable one is a problem at its entry. */
+/** A variable an earlier env file of the same service set. */
+export interface EarlierVariable {
+  value: string;
+  /** As displayed. */
+  file: string;
+  line: number;
+}
+
+export interface EnvFileRead {
+  /** Absolute. */
+  path: string;
+  entries: DotenvEntry[];
+  /** What the env files read before this one set: Compose looks there first when it interpolates. */
+  before: ReadonlyMap<string, EarlierVariable>;
+  /** The services that read the file so. */
+  readers: string[];
+}
+
+const ENV_FILE_FORMATS: Record<string, (text: string, file: string, lookup: Lookup) => DotenvEntry[]> = {
+  // No `format:`: Compose's own .env syntax.
+  '': (text, file, lookup) => parseDotenv(text, file, lookup),
+  raw: parseRawEnvFile,
+};
+
+/**
+ * Reads the env files of every service as Compose does: in order, each interpolated with what
+ * the service's earlier env files set, then the project environment. A file is read again only
+ * when what came before it differs; a missing or unreadable one is one problem at its entry.
+ */
 function readServiceEnvFiles(
   model: ComposeModel,
   environment: ProjectEnvironment,
   display: (path: string) => string,
   problems: LoadProblem[],
   sources: Map<string, string>,
-): Map<string, DotenvEntry[]> {
-  const envFiles = new Map<string, DotenvEntry[]>();
+): { reads: EnvFileRead[]; byService: Map<string, EnvFileRead[]> } {
+  const reads = new Map<string, EnvFileRead>();
   const failed = new Set<string>();
-  for (const service of Object.values(model.services)) {
+  const reported = new Set<string>();
+  const report = (problem: LoadProblem): void => {
+    const key = `${problem.file}:${problem.line}:${problem.column}:${problem.message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    problems.push(problem);
+  };
+  const byService = new Map<string, EnvFileRead[]>();
+  for (const [name, service] of Object.entries(model.services)) {
+    const before = new Map<string, EarlierVariable>();
+    const lookup: Lookup = (variable) => before.get(variable)?.value ?? environment.lookup(variable);
+    const own: EnvFileRead[] = [];
+    // What decides a reading: the file, its format and the files (and formats) read before it.
+    let readingKey = '';
     for (const reference of service.env_file ?? []) {
-      if (envFiles.has(reference.path) || failed.has(reference.path)) continue;
-      const entries = readEnvFile(reference, environment, display, problems, sources);
-      if (entries === undefined) failed.add(reference.path);
-      else envFiles.set(reference.path, entries);
+      if (failed.has(reference.path)) continue;
+      readingKey += `\0${reference.format ?? ''}\0${reference.path}`;
+      let read = reads.get(readingKey);
+      if (read === undefined) {
+        const entries = readEnvFile(reference, lookup, display, report, sources);
+        if (entries === undefined) {
+          failed.add(reference.path);
+          continue;
+        }
+        read = { path: reference.path, entries, before: new Map(before), readers: [] };
+        reads.set(readingKey, read);
+      }
+      if (!read.readers.includes(name)) read.readers.push(name);
+      own.push(read);
+      const file = display(reference.path);
+      for (const entry of read.entries) {
+        if (entry.value !== undefined) before.set(entry.key, { value: entry.value, file, line: entry.line });
+      }
     }
+    byService.set(name, own);
   }
-  return envFiles;
+  return { reads: [...reads.values()], byService };
 }
 
 function readEnvFile(
   reference: EnvFileReference,
-  environment: ProjectEnvironment,
+  lookup: Lookup,
   display: (path: string) => string,
-  problems: LoadProblem[],
+  report: (problem: LoadProblem) => void,
   sources: Map<string, string>,
 ): DotenvEntry[] | undefined {
   const shown = display(reference.path);
+  const parse = ENV_FILE_FORMATS[reference.format ?? ''];
+  if (parse === undefined) {
+    report({ ...reference.origin, message: `env file format "${reference.format}" is not one Compose reads: write format: raw, or leave format out for the .env syntax` });
+    return undefined;
+  }
   if (!existsSync(reference.path)) {
     if (reference.required) {
-      problems.push({ ...reference.origin, message: `env file ${shown} not found: create it, or mark the entry required: false` });
+      report({ ...reference.origin, message: `env file ${shown} not found: create it, or mark the entry required: false` });
     }
     return undefined;
   }
   try {
-    const text = readTextFile(reference.path, shown);
-    const entries = parseDotenv(text, shown, environment.lookup);
+    const text = sources.get(shown) ?? readTextFile(reference.path, shown);
+    const entries = parse(text, shown, lookup);
     sources.set(shown, text);
     for (const entry of entries) {
-      for (const error of entry.errors) problems.push({ file: shown, line: entry.valueLine, column: entry.valueColumn, message: error.message });
+      for (const error of entry.errors) report({ file: shown, line: entry.valueLine, column: entry.valueColumn, message: error.message });
     }
     return entries;
   } catch (error) {
-    if (error instanceof InputError) problems.push({ ...error.position, message: error.problem });
-    else if (error instanceof UsageError) problems.push({ ...reference.origin, message: error.message });
+    if (error instanceof InputError) report({ ...error.position, message: error.problem });
+    else if (error instanceof UsageError) report({ ...reference.origin, message: error.message });
     else throw error;
     return undefined;
   }

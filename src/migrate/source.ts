@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { displayPath } from '../fs/display.js';
 import type { DotenvEntry } from '../compose/dotenv.js';
 import type { VariableReference } from '../compose/interpolate.js';
-import { loadComposeProject, originOf, originsOf, type ComposeProject, type ComposeService, type LoadOptions } from '../compose/load.js';
+import { loadComposeProject, originOf, originsOf, type ComposeProject, type ComposeService, type EnvFileRead, type LoadOptions } from '../compose/load.js';
 import type { EnvSource } from '../compose/origins.js';
 import { writtenIn, type Place, type Setting } from '../check/judge.js';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
@@ -72,13 +72,12 @@ export function readSource(options: LoadOptions): Source {
 /** Env files in order, later ones over earlier ones, then `environment` over them all, as Compose layers them. */
 function serviceSettings(project: ComposeProject, display: (path: string) => string, service: string, definition: ComposeService): SourceSetting[] {
   const byKey = new Map<string, SourceSetting>();
-  for (const reference of definition.env_file ?? []) {
-    const entries = project.envFiles.get(reference.path) ?? [];
-    const file = display(reference.path);
-    for (const entry of entries) {
+  for (const read of project.serviceEnvFiles.get(service) ?? []) {
+    const file = display(read.path);
+    for (const entry of read.entries) {
       if (entry.value === undefined) continue;
       byKey.delete(entry.key);
-      byKey.set(entry.key, envFileSetting(project, service, file, entry));
+      byKey.set(entry.key, envFileSetting(project, service, file, entry, read));
     }
   }
   const environment = definition.environment ?? {};
@@ -109,13 +108,17 @@ function serviceSettings(project: ComposeProject, display: (path: string) => str
   return [...byKey.values()];
 }
 
-function envFileSetting(project: ComposeProject, service: string, file: string, entry: DotenvEntry): SourceSetting {
+function envFileSetting(project: ComposeProject, service: string, file: string, entry: DotenvEntry, read: EnvFileRead): SourceSetting {
   const where = { file, line: entry.line, column: entry.column };
   if (entry.inherited) {
     return { service, place: 'env-file', key: entry.key, value: entry.value, where, judged: { place: 'env-file', name: entry.key, value: null, host: { value: entry.value } }, fromHost: true };
   }
   const value = entry.value ?? '';
-  const sources = referencedNames(entry.references).flatMap((name) => project.projectEnv.sourceOf(name) ?? []);
+  // Compose fills `${VAR}` from the service's earlier env files first, then the project environment.
+  const sources = referencedNames(entry.references).flatMap((name) => {
+    const earlier = read.before.get(name);
+    return earlier ? [{ file: earlier.file, line: earlier.line }] : (project.projectEnv.sourceOf(name) ?? []);
+  });
   const template = entry.raw.startsWith('"') ? entry.raw.slice(1, -1) : entry.raw;
   const written = entry.references.length > 0 ? { template, references: entry.references, sources: {} } : undefined;
   return {

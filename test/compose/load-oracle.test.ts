@@ -109,7 +109,7 @@ function differences(project: ComposeProject, theirs: Model): string[] {
       const b = JSON.stringify(sorted(compose));
       if (a !== b) found.push(`${name}.${field}: ours ${a} compose ${b}`);
     };
-    compare('environment', effectiveEnvironment(project, service), unescapeValues(expected['environment'] ?? {}));
+    compare('environment', effectiveEnvironment(project, name, service), unescapeValues(expected['environment'] ?? {}));
     compare('labels', service.labels ?? {}, unescapeValues(expected['labels'] ?? {}));
     const build = expected['build'] as Record<string, unknown> | undefined;
     compare('build.args', resolvedArgs(project, service), unescapeValues(build?.['args'] ?? {}));
@@ -127,10 +127,10 @@ function differences(project: ComposeProject, theirs: Model): string[] {
 }
 
 /** What Compose puts in the container: env_file variables under `environment`, bare names from the project environment. */
-function effectiveEnvironment(project: ComposeProject, service: ComposeService): Record<string, string | null> {
+function effectiveEnvironment(project: ComposeProject, name: string, service: ComposeService): Record<string, string | null> {
   const environment: Record<string, string | null> = {};
-  for (const reference of service.env_file ?? []) {
-    for (const entry of project.envFiles.get(reference.path) ?? []) {
+  for (const read of project.serviceEnvFiles.get(name) ?? []) {
+    for (const entry of read.entries) {
       if (entry.value !== undefined) environment[entry.key] = entry.value;
     }
   }

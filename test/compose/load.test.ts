@@ -204,6 +204,36 @@ describe('loadComposeProject: env_file contents', () => {
     ]);
     expect(project.files).toEqual(['compose.yaml', 'one.env', 'two.env']);
   });
+
+  it("reads an env file after the same service's earlier ones, as Compose does (the oracle checks the values)", () => {
+    const chained = load('env-file-chain', { environment: { X: 'os' } });
+    const values = (service: string): Record<string, string | undefined>[] =>
+      (chained.serviceEnvFiles.get(service) ?? []).map((read) => Object.fromEntries(read.entries.map((entry) => [entry.key, entry.value])));
+    expect(values('a')).toEqual([{ X: 'one' }, { Y: 'one', Z: 'none', X: 'two', V: 'one' }]);
+    expect(values('b')).toEqual([{ Y: 'os', Z: 'none', X: 'two', V: 'os' }]);
+    expect(chained.envFileReads.map((read) => [read.path.slice(FIXTURES.length), read.readers, [...read.before.keys()]])).toEqual([
+      ['env-file-chain/one.env', ['a'], []],
+      ['env-file-chain/two.env', ['a'], ['X']],
+      ['env-file-chain/two.env', ['b'], []],
+    ]);
+    expect(chained.files).toEqual(['compose.yaml', 'one.env', 'two.env']);
+  });
+
+  it('reads format: raw as docker run --env-file does, and names an unknown format at its entry', () => {
+    const root = tempProject({
+      'compose.yaml': 'services:\n  s:\n    image: busybox\n    env_file:\n      - path: raw.env\n        format: raw\n      - path: other.env\n        format: yaml\n',
+      'raw.env': 'QUOTED="kept"\nTEMPLATE=${HOME}\n',
+      'other.env': 'A=1\n',
+    });
+    const project = loadComposeProject({ cwd: root, environment: { HOME: '/root' } });
+    const [raw] = project.serviceEnvFiles.get('s') ?? [];
+    expect(raw?.entries.map((entry) => [entry.key, entry.value])).toEqual([
+      ['QUOTED', '"kept"'],
+      ['TEMPLATE', '${HOME}'],
+    ]);
+    expect(project.serviceEnvFiles.get('s')).toHaveLength(1);
+    expect(project.problems).toEqual([{ file: 'compose.yaml', line: 7, column: 15, message: expect.stringContaining('env file format "yaml"') }]);
+  });
 });
 
 describe('loadComposeProject: documents', () => {

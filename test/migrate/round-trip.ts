@@ -59,11 +59,11 @@ export function inputSecrets(cwd: string, file: string, environment: Record<stri
       const positions = filled.length > 0 ? filled.map((source) => ({ file: source.file, line: source.line, column: 1 })) : origin ? [origin.value] : [];
       settings.push({ service, key, value, positions, byName: classifyName(key).secret });
     }
-    for (const reference of definition.env_file ?? []) {
-      for (const entry of project.envFiles.get(reference.path) ?? []) {
+    for (const read of project.serviceEnvFiles.get(service) ?? []) {
+      for (const entry of read.entries) {
         const judged: Setting = { place: 'env-file', name: entry.key, value: entry.value ?? '' };
         if (entry.value === undefined || entry.value === '' || judgeSetting(judged) === undefined) continue;
-        settings.push({ service, key: entry.key, value: entry.value, positions: [{ file: relative(cwd, reference.path), line: entry.line, column: 1 }], byName: classifyName(entry.key).secret });
+        settings.push({ service, key: entry.key, value: entry.value, positions: [{ file: relative(cwd, read.path), line: entry.line, column: 1 }], byName: classifyName(entry.key).secret });
       }
     }
   }

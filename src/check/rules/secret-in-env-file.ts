@@ -1,5 +1,6 @@
 import type { DotenvEntry } from '../../compose/dotenv.js';
 import type { VariableReference } from '../../compose/interpolate.js';
+import type { EnvFileRead } from '../../compose/load.js';
 import type { EnvSource } from '../../compose/origins.js';
 import { judgeSetting, type Setting } from '../judge.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
@@ -14,21 +15,17 @@ export const secretInEnvFileRule: Rule = {
   description: "a secret in an env_file, which Compose puts in the service's environment",
   severity: 'error',
   check(context) {
-    const readers = new Map<string, string[]>();
-    for (const [service, definition] of Object.entries(context.project.model.services)) {
-      for (const path of new Set((definition.env_file ?? []).map((reference) => reference.path))) {
-        readers.set(path, [...(readers.get(path) ?? []), service]);
-      }
-    }
+    // A file read after different env files by different services is read once for each.
+    const readsByPath = new Map<string, EnvFileRead[]>();
+    for (const read of context.project.envFileReads) readsByPath.set(read.path, [...(readsByPath.get(read.path) ?? []), read]);
     const findings: RuleFinding[] = [];
-    for (const [path, services] of readers) {
-      const entries = context.project.envFiles.get(path);
-      if (entries === undefined) continue;
+    for (const [path, reads] of readsByPath) {
       const file = context.display(path);
+      const services = [...new Set(reads.flatMap((read) => read.readers))];
       const service = services.length === 1 ? (services[0] as string) : null;
       const readBy = service === null ? ` (read by ${services.join(', ')})` : '';
-      entries.forEach((entry, index) => {
-        const verdict = judgeSetting(settingOf(context, file, entries, index));
+      (reads[0] as EnvFileRead).entries.forEach((entry, index) => {
+        const verdict = reads.map((read) => judgeSetting(settingOf(context, file, read, index))).find((judged) => judged !== undefined);
         if (verdict === undefined) return;
         findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, ...verdict, message: verdict.message + readBy });
       });
@@ -37,20 +34,27 @@ export const secretInEnvFileRule: Rule = {
   },
 };
 
-function settingOf(context: CheckContext, file: string, entries: readonly DotenvEntry[], index: number): Setting {
+function settingOf(context: CheckContext, file: string, read: EnvFileRead, index: number): Setting {
+  const { entries } = read;
   const entry = entries[index] as DotenvEntry;
   const { projectEnv } = context.project;
   if (entry.inherited) {
-    const source = projectEnv.sourceOf(entry.key);
+    const earlier = read.before.get(entry.key);
+    const source = earlier ? { file: earlier.file, line: earlier.line } : projectEnv.sourceOf(entry.key);
     return { place: 'env-file', name: entry.key, value: null, host: { value: entry.value, ...(source === undefined ? {} : { source }) } };
   }
   const value = entry.value ?? '';
   if (entry.references.length === 0) return { place: 'env-file', name: entry.key, value };
-  // Compose fills `${VAR}` in an env file from the project environment first, then from the
-  // lines of the file above it.
+  // Compose fills `${VAR}` in an env file from the service's earlier env files first, then
+  // the project environment, then the lines of the file above it.
   const sources: Record<string, EnvSource> = {};
   for (const name of referencedNames(entry.references)) {
-    const source = projectEnv.lookup(name) !== undefined ? projectEnv.sourceOf(name) : lineAbove(entries, index, name, file);
+    const earlier = read.before.get(name);
+    const source = earlier
+      ? { file: earlier.file, line: earlier.line }
+      : projectEnv.lookup(name) !== undefined
+        ? projectEnv.sourceOf(name)
+        : lineAbove(entries, index, name, file);
     if (source !== undefined) sources[name] = source;
   }
   // Single quotes are literal, so only an unquoted or double-quoted value has references.

@@ -54,6 +54,27 @@ const ROWS: Row[] = [
     secrets: [SECRET],
   },
   {
+    name: "${VAR} filled from the service's earlier env file, before the project environment",
+    files: {
+      'compose.yaml': service('app', '    env_file: [db.env, app.env]\n'),
+      'db.env': `DB_PASS=${SECRET}\n`,
+      'app.env': 'DATABASE_URL=postgres://app:${DB_PASS}@db/app\n',
+      '.env': 'DB_PASS=\n',
+    },
+    expected: [found('DB_PASS', 'db.env', 'DB_PASS'), found('DATABASE_URL', 'app.env', 'DATABASE_URL', { message: ['URL with a password', 'filled from db.env:1'] })],
+    secrets: [SECRET],
+  },
+  {
+    name: 'format: raw takes the value as written: quotes kept, ${VAR} not filled',
+    files: {
+      'compose.yaml': service('app', '    env_file:\n      - path: app.env\n        format: raw\n'),
+      'app.env': `API_TOKEN="${SECRET}"\nDATABASE_URL=postgres://app:\${DB_PASS}@db/app\n`,
+      '.env': `DB_PASS=${SECRET}\n`,
+    },
+    expected: [found('API_TOKEN', 'app.env', 'API_TOKEN')],
+    secrets: [SECRET],
+  },
+  {
     name: 'single quotes are literal',
     files: { 'compose.yaml': service('app', '    env_file: app.env\n'), 'app.env': "DB_PASSWORD='p@ss$word12'\n" },
     expected: [found('DB_PASSWORD', 'app.env', 'DB_PASSWORD')],
