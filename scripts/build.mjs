@@ -21,6 +21,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
 const BUNDLE = {
+  absWorkingDir: root,
   bundle: true,
   platform: 'node',
   target: 'node20.19',
@@ -28,10 +29,6 @@ const BUNDLE = {
   logLevel: 'warning',
   // Native bindings (ssh2, cpu-features) cannot be bundled; the Docker client stays a dependency.
   external: ['dockerode'],
-  // import.meta does not exist in CommonJS; the generated schema validator uses it to require
-  // ajv's runtime helpers.
-  define: { 'import.meta.url': '__planes_import_meta_url' },
-  banner: { js: "const __planes_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 // check.cjs leaves the manifest support to a bundle of its own: zod and the generator are a
@@ -68,7 +65,7 @@ services:
 
 rmSync(dist, { recursive: true, force: true });
 await Promise.all([
-  build({ ...BUNDLE, entryPoints: ['src/bin/planes.ts'], outfile: 'dist/planes.cjs', define: {}, banner: {} }),
+  build({ ...BUNDLE, entryPoints: ['src/bin/planes.ts'], outfile: 'dist/planes.cjs' }),
   build({ ...BUNDLE, entryPoints: ['src/bin/check.ts'], outfile: 'dist/check.cjs', plugins: [manifestSupportApart] }),
   build({ ...BUNDLE, entryPoints: ['src/check/manifest.ts'], outfile: 'dist/check-manifest.cjs' }),
   build({ ...BUNDLE, entryPoints: ['src/bin/commands.ts'], outfile: 'dist/commands.cjs' }),
