@@ -22,7 +22,7 @@ export function registerCheckCommand(program: Command): void {
   program
     .command('check')
     .description(
-      'check a compose setup (generated or hand-written) so that no secret ends up in a container environment, build argument, label, command line or image; exit 0 clean, 1 errors, 2 bad input',
+      'check a compose setup (generated or hand-written) so that no secret ends up in a container environment, build argument, label, command line, config or image; exit 0 clean, 1 errors, 2 bad input',
     )
     .option('-f, --file <file>', 'compose file, repeatable, as docker compose -f (default: the manifest\'s environments, else compose.yaml … plus its override)', collect)
     .option('--project-directory <dir>', 'as docker compose --project-directory')

@@ -70,6 +70,7 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     ...(manifest.volumes ? { volumes: manifest.volumes } : {}),
     ...(manifest.networks ? { networks: manifest.networks } : {}),
+    ...(manifest.configs ? { configs: configsSection(manifest.configs, fromHere) } : {}),
   };
   const usage =
     target === 'swarm'
@@ -83,6 +84,16 @@ function passThroughOf(service: ManifestService, environment: string): Record<st
   for (const key of PASS_THROUGH_KEYS) if (service[key] !== undefined) base[key] = service[key];
   const override = service.overrides?.[environment];
   return override ? mergeOverride(base, override) : base;
+}
+
+/** Configs pass through, with a `file` source written from where the compose file is, like secret files. */
+function configsSection(configs: Record<string, unknown>, fromHere: PathFrom): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(configs).map(([name, config]) => {
+      if (config === null || typeof config !== 'object' || typeof (config as { file?: unknown }).file !== 'string') return [name, config];
+      return [name, { ...config, file: fromHere((config as { file: string }).file) }];
+    }),
+  );
 }
 
 function buildSection(build: NonNullable<ManifestService['build']>, fromHere: PathFrom): Record<string, unknown> {

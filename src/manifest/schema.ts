@@ -116,7 +116,7 @@ const build = z
  * (`environment`, `env_file`, `secrets`) are not among them: they are what planes manages.
  */
 export const PASS_THROUGH_KEYS = [
-  'cap_add', 'cap_drop', 'command', 'container_name', 'cpus', 'depends_on', 'deploy', 'devices',
+  'cap_add', 'cap_drop', 'command', 'configs', 'container_name', 'cpus', 'depends_on', 'deploy', 'devices',
   'dns', 'dns_opt', 'dns_search', 'entrypoint', 'expose', 'extra_hosts', 'group_add', 'healthcheck',
   'hostname', 'init', 'ipc', 'labels', 'links', 'logging', 'mem_limit', 'network_mode', 'networks',
   'pid', 'pids_limit', 'platform', 'ports', 'privileged', 'profiles', 'pull_policy', 'read_only',
@@ -160,6 +160,10 @@ export const manifestSchema = z
     services: z.record(z.string().regex(SERVICE_NAME, { error: 'must be a Compose service name: letters, digits, ., - and _, starting with a letter or digit' }), service),
     volumes: z.record(z.string(), z.unknown()).optional().describe('Top-level Compose volumes, passed through'),
     networks: z.record(z.string(), z.unknown()).optional().describe('Top-level Compose networks, passed through'),
+    configs: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Top-level Compose configs: files the containers read, never secrets (docker config inspect shows them); a file path is relative to the project root'),
   })
   .strict();
 

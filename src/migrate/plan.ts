@@ -101,7 +101,7 @@ export function planMigration(source: Source, options: PlanOptions): MigrationPl
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     ...(Object.keys(buildSecrets).length > 0 ? { build_secrets: buildSecrets } : {}),
     services,
-    ...topLevel(source, reviews),
+    ...topLevel(source, options.outDir, reviews),
   };
   const order = Object.keys(project.model.services);
   rows.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service) || a.where.file.localeCompare(b.where.file) || a.where.line - b.where.line || a.where.column - b.where.column);
@@ -259,14 +259,26 @@ function sharedConfigReviews(byService: Map<string, string[]>, keys: string[], r
   }
 }
 
-function topLevel(source: Source, reviews: ReviewItem[]): Record<string, unknown> {
+/** Top-level configs, a `file` source (absolute once loaded) written from the new project's root. */
+function configsFromOut(configs: unknown, outDir: string): unknown {
+  if (configs === null || typeof configs !== 'object') return configs;
+  return Object.fromEntries(
+    Object.entries(configs).map(([name, config]: [string, unknown]) => {
+      const file = config !== null && typeof config === 'object' ? (config as { file?: unknown }).file : undefined;
+      return [name, typeof file === 'string' ? { ...(config as object), file: fromOut(outDir, file) } : config];
+    }),
+  );
+}
+
+function topLevel(source: Source, outDir: string, reviews: ReviewItem[]): Record<string, unknown> {
   const model = source.project.model;
   const result: Record<string, unknown> = {};
   for (const key of ['volumes', 'networks'] as const) {
     if (model[key] !== undefined) result[key] = escapeDollars(model[key]);
   }
+  if (model['configs'] !== undefined) result['configs'] = escapeDollars(configsFromOut(model['configs'], outDir));
   for (const key of Object.keys(model)) {
-    if (['services', 'volumes', 'networks', 'secrets', 'name', 'include'].includes(key) || key.startsWith('x-')) continue;
+    if (['services', 'volumes', 'networks', 'configs', 'secrets', 'name', 'include'].includes(key) || key.startsWith('x-')) continue;
     reviews.push({ level: 'review', message: key === 'version' ? 'version: obsolete in Compose; left out' : `${key}: not a key the manifest carries; left out` });
   }
   return result;

@@ -169,10 +169,6 @@ export function planService(input: ServiceInput): ServicePlan {
   const passThrough: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(definition)) {
     if (MANAGED.has(key) || key.startsWith('x-')) continue;
-    if (key === 'configs') {
-      review('blocker', 'configs: the manifest has no top-level configs to define them; left out');
-      continue;
-    }
     if (!PASS_THROUGH.has(key)) {
       review('blocker', `${key}: the manifest cannot express this key (it is not among PASS_THROUGH_KEYS); left out`);
       continue;

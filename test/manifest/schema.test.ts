@@ -13,7 +13,7 @@ describe('the JSON Schema of the manifest', () => {
 
   it('describes the four planes and rejects unknown keys', () => {
     const schema = manifestJsonSchema() as { properties: Record<string, { description?: string }>; additionalProperties: boolean };
-    expect(Object.keys(schema.properties)).toEqual(['name', 'environments', 'config', 'secrets', 'build_secrets', 'services', 'volumes', 'networks']);
+    expect(Object.keys(schema.properties)).toEqual(['name', 'environments', 'config', 'secrets', 'build_secrets', 'services', 'volumes', 'networks', 'configs']);
     expect(schema.properties.config?.description).toMatch(/Plane `config`/);
     expect(schema.additionalProperties).toBe(false);
   });

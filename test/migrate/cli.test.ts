@@ -17,6 +17,19 @@ describe('planes migrate (CLI)', () => {
     expect(readFileSync(join(root, 'planes/secrets/postgres_password.txt'), 'utf8')).toBe(PASSWORD);
   });
 
+  it('carries configs over, the config file still read from where it is', () => {
+    const root = projectWith({
+      'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    configs: [{ source: site, target: /etc/nginx/conf.d/site.conf }]\nconfigs:\n  site:\n    file: ./nginx/site.conf\n',
+      'nginx/site.conf': 'server { listen 80; }\n',
+    });
+    const result = planes(['migrate', '--out', 'planes'], root);
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const generated = readFileSync(join(root, 'planes/docker-compose.yml'), 'utf8');
+    expect(generated).toContain('configs:\n  site:\n    file: ../nginx/site.conf');
+    expect(generated).toContain('- source: site\n        target: /etc/nginx/conf.d/site.conf');
+    expect(planes(['check'], join(root, 'planes')).status).toBe(0);
+  });
+
   it('--dry-run writes nothing; --json prints the report as data', () => {
     const root = projectWith({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    environment: [LOG_LEVEL=info]\n' });
     const result = planes(['migrate', '-f', 'compose.yaml', '--out', 'planes', '--dry-run', '--json'], root);

@@ -6,6 +6,7 @@ import { schemaRule } from './schema.js';
 import { secretFileRule } from './secret-file.js';
 import { secretInBuildArgRule } from './secret-in-build-arg.js';
 import { secretInCommandRule } from './secret-in-command.js';
+import { secretInConfigRule } from './secret-in-config.js';
 import { secretInDockerfileRule } from './secret-in-dockerfile.js';
 import { secretInEnvFileRule } from './secret-in-env-file.js';
 import { secretInEnvironmentRule } from './secret-in-environment.js';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   secretInDockerfileRule,
   secretInLabelRule,
   secretInCommandRule,
+  secretInConfigRule,
   schemaRule,
   secretUndefinedRule,
   secretUnusedRule,
