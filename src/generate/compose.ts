@@ -38,7 +38,8 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     const mounts = secretMounts(service);
     mounts.forEach((mount) => usedSecrets.add(mount.secret));
     if (target === 'compose') service.build?.secrets?.forEach((secret) => usedBuildSecrets.add(secret));
-    const passThrough = target === 'swarm' ? toSwarm(name, passThroughOf(service, environment), notes) : passThroughOf(service, environment);
+    const given = withBindMountsFrom(passThroughOf(service, environment), fromHere);
+    const passThrough = target === 'swarm' ? toSwarm(name, given, notes) : given;
     const owned = mounts.filter((m) => m.uid || m.gid || (m.mode && (parseInt(m.mode, 8) & 0o077) !== 0)).map((m) => m.secret);
     if (target === 'compose' && owned.length > 0) {
       notes.push(`${name}: uid/gid and a group- or world-readable mode of ${owned.join(', ')} apply in Swarm only (Compose bind-mounts secret files as they are on the host)`);
@@ -84,6 +85,32 @@ function passThroughOf(service: ManifestService, environment: string): Record<st
   for (const key of PASS_THROUGH_KEYS) if (service[key] !== undefined) base[key] = service[key];
   const override = service.overrides?.[environment];
   return override ? mergeOverride(base, override) : base;
+}
+
+/**
+ * A bind mount's host path is written relative to the project root in the manifest, and
+ * relative to its compose file's directory in the file; named volumes and absolute paths stay.
+ */
+function withBindMountsFrom(passThrough: Record<string, unknown>, fromHere: PathFrom): Record<string, unknown> {
+  const volumes = passThrough['volumes'];
+  if (!Array.isArray(volumes)) return passThrough;
+  const rebased = volumes.map((volume: unknown) => {
+    if (typeof volume === 'string') {
+      const colon = volume.indexOf(':');
+      const source = colon === -1 ? '' : volume.slice(0, colon);
+      return isRelativePath(source) ? `${fromHere(source)}${volume.slice(colon)}` : volume;
+    }
+    if (volume !== null && typeof volume === 'object' && (volume as { type?: unknown }).type === 'bind') {
+      const source = (volume as { source?: unknown }).source;
+      if (typeof source === 'string' && isRelativePath(source)) return { ...volume, source: fromHere(source) };
+    }
+    return volume;
+  });
+  return { ...passThrough, volumes: rebased };
+}
+
+function isRelativePath(path: string): boolean {
+  return path === '.' || path === '..' || path.startsWith('./') || path.startsWith('../');
 }
 
 /** Configs pass through, with a `file` source written from where the compose file is, like secret files. */

@@ -58,6 +58,10 @@ describe.skipIf(!available)('the real Docker tools accept what planes generates'
       { source: 'api_key', target: '/run/secrets/api_key' },
     ]);
     expect(effective.secrets.db_password.file).toBe(join(root, 'secrets', 'db_password.txt'));
+    // Paths the manifest gives from the project root reach the same places from deploy/.
+    expect(effective.configs.site.file).toBe(join(root, 'app', 'site.conf'));
+    const binds = (effective.services.db.volumes as { type: string; source: string }[]).filter((volume) => volume.type === 'bind');
+    expect(binds.map((volume) => volume.source)).toEqual([join(root, 'db', 'init'), join(root, 'db', 'conf')]);
   });
 
   it('Swarm reads the config plane literally and the secrets as external', () => {
