@@ -1,5 +1,6 @@
 import { originOf, type Origin } from '../../compose/origins.js';
 import { formatComposePath } from '../../compose/schema.js';
+import type { SourcePosition } from '../../errors.js';
 import { classifyName } from '../../detect/names.js';
 import { describeValue } from '../../detect/redact.js';
 import { detectCredentials, type CredentialMatch } from '../../detect/values.js';
@@ -51,8 +52,9 @@ function fromVariable(context: CheckContext, name: string, source: Record<string
 function inContent(context: CheckContext, name: string, source: Record<string, unknown>): RuleFinding[] {
   const content = source['content'];
   if (typeof content !== 'string') return [];
+  const origin = valueOrigin(source, 'content');
   return detectCredentials(content).map((match) => ({
-    ...entryPosition(context, valueOrigin(source, 'content')),
+    ...(inBlock(context, origin, content, match.start) ?? entryPosition(context, origin)),
     service: null,
     key: name,
     path: formatComposePath(['configs', name, 'content']),
@@ -91,6 +93,21 @@ function shown(text: string, match: CredentialMatch): string {
 function valueOrigin(source: Record<string, unknown>, key: string): Origin | undefined {
   const origin = originOf(source, key);
   return origin === undefined ? undefined : { ...origin, key: origin.value };
+}
+
+/**
+ * Where `offset` of a multi-line value was written, when the value is a literal block whose
+ * lines stand in the source as they are in the value (`content: |`); otherwise undefined.
+ */
+function inBlock(context: CheckContext, origin: Origin | undefined, value: string, offset: number): SourcePosition | undefined {
+  const start = origin?.value;
+  const text = start === undefined ? undefined : context.project.sources.get(start.file);
+  if (start === undefined || text === undefined) return undefined;
+  const { line, column } = lineAndColumn(value, offset);
+  const sourceLine = text.split('\n')[start.line - 1 + line - 1];
+  const valueLine = value.split('\n')[line - 1] ?? '';
+  if (sourceLine === undefined || sourceLine.slice(start.column - 1, start.column - 1 + valueLine.length) !== valueLine) return undefined;
+  return { file: start.file, line: start.line + line - 1, column: start.column + column - 1 };
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

@@ -27,8 +27,14 @@ const ROWS: Row[] = [
   },
   {
     name: 'a URL with a password in inline content',
-    files: { 'compose.yaml': `${SERVICE}configs:\n  site:\n    content: |\n      upstream: postgres://app:${PASSWORD}@db/app\n` },
-    expected: [found('site', 'compose.yaml', 'upstream', ['the content of config site holds a secret', 'URL'], 'configs.site.content')],
+    files: { 'compose.yaml': `${SERVICE}configs:\n  site:\n    content: |\n      listen: 80\n      upstream: postgres://app:${PASSWORD}@db/app\n` },
+    expected: [found('site', 'compose.yaml', PASSWORD, ['the content of config site holds a secret', 'URL'], 'configs.site.content')],
+    secrets: [PASSWORD],
+  },
+  {
+    name: 'a credential in folded content: at the start of the content',
+    files: { 'compose.yaml': `${SERVICE}configs:\n  site:\n    content: >\n      upstream:\n      postgres://app:${PASSWORD}@db/app\n` },
+    expected: [found('site', 'compose.yaml', 'upstream', ['the content of config site holds a secret'])],
     secrets: [PASSWORD],
   },
   {
