@@ -14,7 +14,7 @@ import { parseYaml } from '../src/yaml/parse.js';
 import { readTextFile } from '../src/yaml/text.js';
 import { ADVERSARIAL_SCRIPT, ADVERSARIAL_VALUES, longInterpolation, ordinaryValues, yamlAliasBomb } from './adversarial.js';
 
-export interface Guard {
+interface Guard {
   label: string;
   budgetMs: number;
   /** Runs once; throws when the outcome is wrong (a guard that is fast by failing proves nothing). */
@@ -32,7 +32,7 @@ function expectThrows(action: () => void, what: string): void {
   throw new Error(`${what} was accepted`);
 }
 
-export function costGuards(scratch: string): Guard[] {
+function costGuards(scratch: string): Guard[] {
   const hugeFile = join(scratch, 'huge.yml');
   writeFileSync(hugeFile, '');
   truncateSync(hugeFile, 50 * 1024 * 1024);

@@ -28,7 +28,7 @@ import type { Lookup } from './interpolate.js';
 import { interpolateDocument } from './interpolate-model.js';
 import { mergeModels } from './merge.js';
 import { completeBuild, Normalizer, type ComposeModel, type ComposeService, type EnvFileReference } from './normalize.js';
-import { copyOrigins } from './origins.js';
+import { copyOrigins, type EnvSource } from './origins.js';
 import { validateComposeSchema, type SchemaProblem } from './schema.js';
 import { wellFormedPart } from './validate.js';
 
@@ -74,8 +74,6 @@ export interface ComposeProject {
   model: ComposeModel;
   /** Every document of the project's compose files (included ones too, not those only extended), in load order. */
   documents: ComposeDocument[];
-  /** The statements of every `env_file` read, by absolute path (as in `env_file[].path`), as its first reader reads it. */
-  envFiles: Map<string, DotenvEntry[]>;
   /** Every distinct reading of an env file: Compose reads one per service, after that service's earlier env files. */
   envFileReads: EnvFileRead[];
   /** Each service's env files as Compose reads them for it, in order; a missing optional one is left out. */
@@ -103,8 +101,6 @@ export function loadComposeProject(options: LoadOptions): ComposeProject {
   const model = completeBuilds(merged, workingDir);
   const serviceEnvSources = new Map<string, string>();
   const { reads, byService } = readServiceEnvFiles(model, projectEnv, display, problems, serviceEnvSources);
-  const envFiles = new Map<string, DotenvEntry[]>();
-  for (const read of reads) if (!envFiles.has(read.path)) envFiles.set(read.path, read.entries);
   const sources = new Map([...projectEnv.sources, ...loader.sources, ...serviceEnvSources]);
   return {
     name: projectName(model, projectEnv, workingDir),
@@ -113,7 +109,6 @@ export function loadComposeProject(options: LoadOptions): ComposeProject {
     sources,
     model,
     documents: loader.documents,
-    envFiles,
     envFileReads: reads,
     serviceEnvFiles: byService,
     projectEnv,
@@ -215,9 +210,8 @@ function completeBuilds(model: ComposeModel, projectDirectory: string): ComposeM
 /** A variable an earlier env file of the same service set. */
 export interface EarlierVariable {
   value: string;
-  /** As displayed. */
-  file: string;
-  line: number;
+  /** The line that set it. */
+  source: EnvSource;
 }
 
 export interface EnvFileRead {
@@ -281,7 +275,7 @@ function readServiceEnvFiles(
       own.push(read);
       const file = display(reference.path);
       for (const entry of read.entries) {
-        if (entry.value !== undefined) before.set(entry.key, { value: entry.value, file, line: entry.line });
+        if (entry.value !== undefined) before.set(entry.key, { value: entry.value, source: { file, line: entry.line } });
       }
     }
     byService.set(name, own);

@@ -1,4 +1,5 @@
 import { dirname, posix, relative, resolve } from 'node:path';
+import { rewriteConfigFiles, rewriteVolumeSources } from '../compose/host-paths.js';
 import { externalSecretName, RUN_SECRETS, secretMounts, type SecretMount } from '../manifest/model.js';
 import type { Manifest, ManifestService } from '../manifest/schema.js';
 import { PASS_THROUGH_KEYS } from '../manifest/schema.js';
@@ -38,7 +39,9 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     const mounts = secretMounts(service);
     mounts.forEach((mount) => usedSecrets.add(mount.secret));
     if (target === 'compose') service.build?.secrets?.forEach((secret) => usedBuildSecrets.add(secret));
-    const given = withBindMountsFrom(passThroughOf(service, environment), fromHere);
+    const given = passThroughOf(service, environment);
+    // A bind mount's host path is relative to the project root in the manifest, to its directory here.
+    if (Array.isArray(given['volumes'])) given['volumes'] = rewriteVolumeSources(given['volumes'], fromHere);
     const passThrough = target === 'swarm' ? toSwarm(name, given, notes) : given;
     const owned = mounts.filter((m) => m.uid || m.gid || (m.mode && (parseInt(m.mode, 8) & 0o077) !== 0)).map((m) => m.secret);
     if (target === 'compose' && owned.length > 0) {
@@ -71,7 +74,7 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     ...(manifest.volumes ? { volumes: manifest.volumes } : {}),
     ...(manifest.networks ? { networks: manifest.networks } : {}),
-    ...(manifest.configs ? { configs: configsSection(manifest.configs, fromHere) } : {}),
+    ...(manifest.configs ? { configs: rewriteConfigFiles(manifest.configs, fromHere) } : {}),
   };
   const usage =
     target === 'swarm'
@@ -85,42 +88,6 @@ function passThroughOf(service: ManifestService, environment: string): Record<st
   for (const key of PASS_THROUGH_KEYS) if (service[key] !== undefined) base[key] = service[key];
   const override = service.overrides?.[environment];
   return override ? mergeOverride(base, override) : base;
-}
-
-/**
- * A bind mount's host path is written relative to the project root in the manifest, and
- * relative to its compose file's directory in the file; named volumes and absolute paths stay.
- */
-function withBindMountsFrom(passThrough: Record<string, unknown>, fromHere: PathFrom): Record<string, unknown> {
-  const volumes = passThrough['volumes'];
-  if (!Array.isArray(volumes)) return passThrough;
-  const rebased = volumes.map((volume: unknown) => {
-    if (typeof volume === 'string') {
-      const colon = volume.indexOf(':');
-      const source = colon === -1 ? '' : volume.slice(0, colon);
-      return isRelativePath(source) ? `${fromHere(source)}${volume.slice(colon)}` : volume;
-    }
-    if (volume !== null && typeof volume === 'object' && (volume as { type?: unknown }).type === 'bind') {
-      const source = (volume as { source?: unknown }).source;
-      if (typeof source === 'string' && isRelativePath(source)) return { ...volume, source: fromHere(source) };
-    }
-    return volume;
-  });
-  return { ...passThrough, volumes: rebased };
-}
-
-function isRelativePath(path: string): boolean {
-  return path === '.' || path === '..' || path.startsWith('./') || path.startsWith('../');
-}
-
-/** Configs pass through, with a `file` source written from where the compose file is, like secret files. */
-function configsSection(configs: Record<string, unknown>, fromHere: PathFrom): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(configs).map(([name, config]) => {
-      if (config === null || typeof config !== 'object' || typeof (config as { file?: unknown }).file !== 'string') return [name, config];
-      return [name, { ...config, file: fromHere((config as { file: string }).file) }];
-    }),
-  );
 }
 
 function buildSection(build: NonNullable<ManifestService['build']>, fromHere: PathFrom): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { Document, isPair, isScalar, isSeq, visit } from 'yaml';
+import { Document, isPair, isScalar, visit } from 'yaml';
 
 /**
  * Serialises a compose file deterministically. YAML 1.1 rules are used for quoting so that

@@ -10,6 +10,7 @@ import { envFiles } from '../generate/env-files.js';
 import { manifestSchema } from '../manifest/schema.js';
 import { classify, type Classification } from './classify.js';
 import { dropConfig, planConfig, type ConfigPlan, type ConfigSetting } from './config.js';
+import { rewriteConfigFiles } from '../compose/host-paths.js';
 import { fromOut } from './paths.js';
 import type { LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';
@@ -259,24 +260,15 @@ function sharedConfigReviews(byService: Map<string, string[]>, keys: string[], r
   }
 }
 
-/** Top-level configs, a `file` source (absolute once loaded) written from the new project's root. */
-function configsFromOut(configs: unknown, outDir: string): unknown {
-  if (configs === null || typeof configs !== 'object') return configs;
-  return Object.fromEntries(
-    Object.entries(configs).map(([name, config]: [string, unknown]) => {
-      const file = config !== null && typeof config === 'object' ? (config as { file?: unknown }).file : undefined;
-      return [name, typeof file === 'string' ? { ...(config as object), file: fromOut(outDir, file) } : config];
-    }),
-  );
-}
-
 function topLevel(source: Source, outDir: string, reviews: ReviewItem[]): Record<string, unknown> {
   const model = source.project.model;
   const result: Record<string, unknown> = {};
   for (const key of ['volumes', 'networks'] as const) {
     if (model[key] !== undefined) result[key] = escapeDollars(model[key]);
   }
-  if (model['configs'] !== undefined) result['configs'] = escapeDollars(configsFromOut(model['configs'], outDir));
+  const configs = model['configs'];
+  // A config's `file` is absolute once loaded: written from the new project's root.
+  if (configs !== null && typeof configs === 'object') result['configs'] = escapeDollars(rewriteConfigFiles(configs as Record<string, unknown>, (file) => fromOut(outDir, file)));
   for (const key of Object.keys(model)) {
     if (['services', 'volumes', 'networks', 'configs', 'secrets', 'name', 'include'].includes(key) || key.startsWith('x-')) continue;
     reviews.push({ level: 'review', message: key === 'version' ? 'version: obsolete in Compose; left out' : `${key}: not a key the manifest carries; left out` });

@@ -12,7 +12,8 @@ import { RUN_SECRETS } from '../manifest/model.js';
 import { PASS_THROUGH_KEYS } from '../manifest/schema.js';
 import { secureCommandLines, type CommandSecret } from './commands.js';
 import { fileVariableOf, imageRepository, lacksShell } from './images.js';
-import { fromOut, rebaseHostPath, rebaseShortVolume } from './paths.js';
+import { rewriteVolumeSources } from '../compose/host-paths.js';
+import { fromOut } from './paths.js';
 import { imageProcess, type LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';
 import { splitCommandLine, wrapperScript } from './shell.js';
@@ -310,13 +311,7 @@ function rebased(key: string, value: unknown, workingDir: string, outDir: string
     return Object.entries(value as Record<string, string>).map(([host, address]) => `${host}:${address}`);
   }
   if (key !== 'volumes' || !Array.isArray(value)) return value;
-  return value.map((volume: unknown) => {
-    if (typeof volume === 'string') return rebaseShortVolume(volume, workingDir, outDir);
-    if (volume !== null && typeof volume === 'object' && (volume as { type?: unknown }).type === 'bind' && typeof (volume as { source?: unknown }).source === 'string') {
-      return { ...volume, source: rebaseHostPath((volume as { source: string }).source, workingDir, outDir) };
-    }
-    return volume;
-  });
+  return rewriteVolumeSources(value, (path) => fromOut(outDir, resolve(workingDir, path)));
 }
 
 /** `depends_on` and `networks` in normal form, when every entry has the defaults the list form means. */

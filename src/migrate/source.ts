@@ -115,10 +115,7 @@ function envFileSetting(project: ComposeProject, service: string, file: string, 
   }
   const value = entry.value ?? '';
   // Compose fills `${VAR}` from the service's earlier env files first, then the project environment.
-  const sources = referencedNames(entry.references).flatMap((name) => {
-    const earlier = read.before.get(name);
-    return earlier ? [{ file: earlier.file, line: earlier.line }] : (project.projectEnv.sourceOf(name) ?? []);
-  });
+  const sources = referencedNames(entry.references).flatMap((name) => read.before.get(name)?.source ?? project.projectEnv.sourceOf(name) ?? []);
   const template = entry.raw.startsWith('"') ? entry.raw.slice(1, -1) : entry.raw;
   const written = entry.references.length > 0 ? { template, references: entry.references, sources: {} } : undefined;
   return {

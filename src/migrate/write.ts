@@ -6,7 +6,7 @@
  * never overwritten.
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
 import { writeFilesAtomically, type PlannedWrite } from '../fs/atomic.js';

@@ -1,10 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createBundleLoader } from '../../src/bin/load-bundle.js';
 import { planes } from '../support/cli.js';
+import { projectWith } from '../support/project.js';
 
 // What scripts/build.mjs makes of the sources: `planes check` in its own bundle, the manifest
 // support in another, each started from the code cache the build recorded.
@@ -18,15 +18,6 @@ services:
     image: nginx:1.27
 `;
 
-function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'planes-bundles-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
-
 describe('the planes executable', () => {
   it('keeps the manifest schema out of the check bundle', () => {
     const check = readFileSync(join(dist, 'check.cjs'), 'utf8');
@@ -36,7 +27,7 @@ describe('the planes executable', () => {
   });
 
   it('has check load the manifest support bundle in a planes project', () => {
-    const root = project({ 'compose/stack.yaml': MANIFEST });
+    const root = projectWith({ 'compose/stack.yaml': MANIFEST });
     expect(planes(['generate'], root).status).toBe(0);
     expect(planes(['check'], root).status).toBe(0);
     writeFileSync(join(root, 'docker-compose.yml'), readFileSync(join(root, 'docker-compose.yml'), 'utf8').replace('nginx:1.27', 'nginx:1.28'));
@@ -46,7 +37,7 @@ describe('the planes executable', () => {
   });
 
   it('reports a broken manifest met by check as bad input, across the two bundles', () => {
-    const root = project({ 'compose/stack.yaml': MANIFEST.replace('image: nginx:1.27', 'image: [nginx]'), 'compose.yaml': 'services: {}\n' });
+    const root = projectWith({ 'compose/stack.yaml': MANIFEST.replace('image: nginx:1.27', 'image: [nginx]'), 'compose.yaml': 'services: {}\n' });
     const result = planes(['check'], root);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^planes: .*compose\/stack\.yaml:6:\d+/m);

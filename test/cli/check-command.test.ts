@@ -1,38 +1,29 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
+import { projectWith } from '../support/project.js';
 
 const SECRET = 'hunter2isverysecret';
-
-function project(files: Record<string, string | Buffer>): string {
-  const root = mkdtempSync(join(tmpdir(), 'planes-check-'));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
-  return root;
-}
 
 const LEAKY = `services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${SECRET}\n      MYSQL_ROOT_PASSWORD: changeme\n`;
 
 describe('planes check, as CI runs it', () => {
   it('exits 0 on a clean project', () => {
-    const result = planes(['check'], project({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n' }));
+    const result = planes(['check'], projectWith({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n' }));
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('no problems in 1 file');
   });
 
   it.each(['text', 'json', 'sarif', 'github'])('exits 1 on a leak and never prints the value (--format %s)', (format) => {
-    const result = planes(['check', '--format', format], project({ 'compose.yaml': LEAKY }));
+    const result = planes(['check', '--format', format], projectWith({ 'compose.yaml': LEAKY }));
     expect(result.status).toBe(1);
     expect(result.stdout + result.stderr).not.toContain(SECRET);
     expect(result.stdout).toContain('POSTGRES_PASSWORD');
   });
 
   it('gives the JSON contract, with the placeholder as a warning', () => {
-    const report = JSON.parse(planes(['check', '--format', 'json'], project({ 'compose.yaml': LEAKY })).stdout);
+    const report = JSON.parse(planes(['check', '--format', 'json'], projectWith({ 'compose.yaml': LEAKY })).stdout);
     expect(Object.keys(report)).toEqual(['version', 'findings', 'summary']);
     expect(report.summary).toEqual({ errors: 1, warnings: 1, suppressed: 0, files: 1 });
     expect(report.findings[0]).toEqual({
@@ -51,20 +42,20 @@ describe('planes check, as CI runs it', () => {
 
   it('counts a suppressed finding and reports a bare ignore', () => {
     const text = LEAKY.replace('      POSTGRES_PASSWORD', '      # planes-ignore secret-in-environment -- CI fixture\n      POSTGRES_PASSWORD').replace('      MYSQL_ROOT_PASSWORD', '      # planes-ignore\n      MYSQL_ROOT_PASSWORD');
-    const report = JSON.parse(planes(['check', '--format', 'json'], project({ 'compose.yaml': text })).stdout);
+    const report = JSON.parse(planes(['check', '--format', 'json'], projectWith({ 'compose.yaml': text })).stdout);
     expect(report.summary.suppressed).toBe(1);
     expect(report.findings.map((f: { rule: string }) => f.rule)).toEqual(['invalid-ignore', 'secret-in-environment']);
   });
 
   it('exits 1 on warnings only past --max-warnings', () => {
-    const root = project({ 'compose.yaml': 'services:\n  db:\n    image: mysql\n    environment:\n      MYSQL_ROOT_PASSWORD: changeme\n' });
+    const root = projectWith({ 'compose.yaml': 'services:\n  db:\n    image: mysql\n    environment:\n      MYSQL_ROOT_PASSWORD: changeme\n' });
     expect(planes(['check'], root).status).toBe(0);
     expect(planes(['check', '--max-warnings', '0'], root).status).toBe(1);
     expect(planes(['check', '--max-warnings', 'many'], root).status).toBe(2);
   });
 
   it('prints no colour codes when NO_COLOR is set', () => {
-    expect(planes(['check'], project({ 'compose.yaml': LEAKY }), { NO_COLOR: '1' }).stdout).not.toMatch(/\u001b\[/);
+    expect(planes(['check'], projectWith({ 'compose.yaml': LEAKY }), { NO_COLOR: '1' }).stdout).not.toMatch(/\u001b\[/);
   });
 });
 
@@ -77,7 +68,7 @@ describe('planes check on bad input: a finding or an exit-2 message, never a cra
     ['no compose file at all', { 'README.md': 'nothing here\n' }, [], /^planes: .*compose\.yaml/],
   ];
   it.each(exitTwo)('%s', (_, files, args, message) => {
-    const result = planes(['check', ...args], project(files));
+    const result = planes(['check', ...args], projectWith(files));
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -90,20 +81,20 @@ describe('planes check on bad input: a finding or an exit-2 message, never a cra
       const [previous, own] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
       lines.push(`x-${own}: &${own} [${Array(9).fill(`*${previous}`).join(', ')}]`);
     }
-    const result = planes(['check'], project({ 'compose.yaml': `${lines.join('\n')}\nservices:\n  web:\n    image: nginx\n    labels: *i\n` }));
+    const result = planes(['check'], projectWith({ 'compose.yaml': `${lines.join('\n')}\nservices:\n  web:\n    image: nginx\n    labels: *i\n` }));
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/alias bomb/);
   });
 
   it('a 50 MB file', () => {
     const big = 'services:\n  web:\n    image: nginx\n    labels:\n' + '      a.label: some value that repeats\n'.repeat(1_600_000);
-    const result = planes(['check'], project({ 'compose.yaml': big }));
+    const result = planes(['check'], projectWith({ 'compose.yaml': big }));
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^planes: compose\.yaml:1:1: the file is 5\d\.\d MB/);
   });
 
   it('an unreadable env_file and a build without a Dockerfile are findings at their entries', () => {
-    const root = project({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    env_file: ./web.env\n    build: ./ctx\n', 'ctx/app.py': '' });
+    const root = projectWith({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n    env_file: ./web.env\n    build: ./ctx\n', 'ctx/app.py': '' });
     mkdirSync(join(root, 'web.env'));
     chmodSync(join(root, 'web.env'), 0o000);
     const report = JSON.parse(planes(['check', '--format', 'json'], root).stdout);

@@ -1,9 +1,10 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
+import { filesUnder } from '../support/project.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -14,13 +15,6 @@ function project(manifest?: string): string {
   if (manifest === undefined) cpSync(join(REPO, 'compose', 'stack.yaml'), join(root, 'compose', 'stack.yaml'));
   else writeFileSync(join(root, 'compose', 'stack.yaml'), manifest);
   return root;
-}
-
-function filesUnder(root: string): string[] {
-  return readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(root.length + 1))
-    .sort();
 }
 
 describe('planes generate', () => {

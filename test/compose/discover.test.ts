@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverComposeFiles } from '../../src/compose/discover.js';
 import { UsageError } from '../../src/errors.js';
-import { tempProject } from './temp-project.js';
+import { projectWith } from '../support/project.js';
 
 const noVariables = (): undefined => undefined;
 
@@ -12,35 +12,35 @@ function discover(root: string, files?: string[], variables: Record<string, stri
 
 describe('discoverComposeFiles', () => {
   it("takes the first of Compose's default names, in Compose's order", () => {
-    const all = tempProject({ 'docker-compose.yaml': '', 'docker-compose.yml': '', 'compose.yml': '', 'compose.yaml': '' });
+    const all = projectWith({ 'docker-compose.yaml': '', 'docker-compose.yml': '', 'compose.yml': '', 'compose.yaml': '' });
     expect(discover(all)).toEqual(['compose.yaml']);
-    expect(discover(tempProject({ 'docker-compose.yaml': '', 'docker-compose.yml': '', 'compose.yml': '' }))).toEqual(['compose.yml']);
-    expect(discover(tempProject({ 'docker-compose.yaml': '', 'docker-compose.yml': '' }))).toEqual(['docker-compose.yml']);
-    expect(discover(tempProject({ 'docker-compose.yaml': '' }))).toEqual(['docker-compose.yaml']);
+    expect(discover(projectWith({ 'docker-compose.yaml': '', 'docker-compose.yml': '', 'compose.yml': '' }))).toEqual(['compose.yml']);
+    expect(discover(projectWith({ 'docker-compose.yaml': '', 'docker-compose.yml': '' }))).toEqual(['docker-compose.yml']);
+    expect(discover(projectWith({ 'docker-compose.yaml': '' }))).toEqual(['docker-compose.yaml']);
   });
 
   it('adds the first override file found beside it', () => {
-    expect(discover(tempProject({ 'compose.yaml': '', 'compose.override.yaml': '', 'compose.override.yml': '' }))).toEqual(['compose.yaml', 'compose.override.yml']);
-    expect(discover(tempProject({ 'docker-compose.yml': '', 'docker-compose.override.yml': '' }))).toEqual(['docker-compose.yml', 'docker-compose.override.yml']);
+    expect(discover(projectWith({ 'compose.yaml': '', 'compose.override.yaml': '', 'compose.override.yml': '' }))).toEqual(['compose.yaml', 'compose.override.yml']);
+    expect(discover(projectWith({ 'docker-compose.yml': '', 'docker-compose.override.yml': '' }))).toEqual(['docker-compose.yml', 'docker-compose.override.yml']);
   });
 
   it('looks in parent directories, as Compose does', () => {
-    const root = tempProject({ 'compose.yaml': '', 'deep/down/.keep': '' });
+    const root = projectWith({ 'compose.yaml': '', 'deep/down/.keep': '' });
     expect(discoverComposeFiles({ searchFrom: 'deep/down', cwd: root, lookup: noVariables })).toEqual([join(root, 'compose.yaml')]);
   });
 
   it('takes -f files in the order given, and COMPOSE_FILE when there is no -f', () => {
-    const root = tempProject({ 'compose.yaml': '', 'a.yml': '', 'b.yml': '' });
+    const root = projectWith({ 'compose.yaml': '', 'a.yml': '', 'b.yml': '' });
     expect(discover(root, ['b.yml', 'a.yml'])).toEqual(['b.yml', 'a.yml']);
     expect(discover(root, [], { COMPOSE_FILE: 'a.yml:b.yml' })).toEqual(['a.yml', 'b.yml']);
     expect(discover(root, [], { COMPOSE_FILE: 'b.yml;a.yml', COMPOSE_PATH_SEPARATOR: ';' })).toEqual(['b.yml', 'a.yml']);
   });
 
   it('refuses a missing -f file, and a project without any compose file', () => {
-    const root = tempProject({ 'compose.yaml': '' });
+    const root = projectWith({ 'compose.yaml': '' });
     expect(() => discover(root, ['missing.yml'])).toThrow(new UsageError('compose file missing.yml not found'));
     expect(() => discover(root, ['.'])).toThrow(new UsageError('compose file . not found (it is a directory)'));
-    const empty = tempProject({ '.keep': '' });
+    const empty = projectWith({ '.keep': '' });
     expect(() => discoverComposeFiles({ searchFrom: empty, cwd: empty, lookup: noVariables })).toThrow(UsageError);
   });
 });

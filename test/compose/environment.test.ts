@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProjectEnvironment } from '../../src/compose/environment.js';
 import { InputError } from '../../src/errors.js';
-import { tempProject } from './temp-project.js';
+import { projectWith } from '../support/project.js';
 
 describe('ProjectEnvironment', () => {
-  const root = tempProject({
+  const root = projectWith({
     '.env': '# settings\nA=from-file\nB=${A}-derived\nC=${SHELL_ONLY}\n',
     'second.env': 'B=second\nD=${B}\n',
     'broken.env': 'X=${Y:?needs Y}\n',

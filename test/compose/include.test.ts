@@ -5,7 +5,7 @@ import { Normalizer, type ComposeModel } from '../../src/compose/normalize.js';
 import { originOf } from '../../src/compose/origins.js';
 import { InputError } from '../../src/errors.js';
 import { parseYaml, type YamlMapping } from '../../src/yaml/parse.js';
-import { tempProject } from './temp-project.js';
+import { projectWith } from '../support/project.js';
 
 function model(text: string, file: string, baseDir = '/project'): ComposeModel {
   const [document] = parseYaml(text, file);
@@ -38,7 +38,7 @@ describe('applyInclude', () => {
   });
 
   it("loads an included project from its files, in its directory, with the includer's environment first", () => {
-    const root = tempProject({ 'sub/.env': 'OUTER=inner\nINNER=inner\n' });
+    const root = projectWith({ 'sub/.env': 'OUTER=inner\nINNER=inner\n' });
     const includer = model(`include:\n  - path: [${root}/sub/a.yml, ${root}/sub/b.yml]\n`, 'compose.yaml');
     const includeContext = context({});
     applyInclude(includer, includeContext);
@@ -51,7 +51,7 @@ describe('applyInclude', () => {
   });
 
   it('takes project_directory and env_file when given; a listed env_file must exist', () => {
-    const root = tempProject({ 'vars.env': 'X=1\n' });
+    const root = projectWith({ 'vars.env': 'X=1\n' });
     const includer = model(`include:\n  - path: other/compose.yaml\n    project_directory: elsewhere\n    env_file: ${root}/vars.env\n`, 'compose.yaml');
     const includeContext = context({});
     applyInclude(includer, includeContext);

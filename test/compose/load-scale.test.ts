@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { renderComposeProject } from '../../bench/compose-gen.js';
 import { loadComposeProject, originOf } from '../../src/compose/load.js';
-import { tempProject } from './temp-project.js';
+import { projectWith } from '../support/project.js';
 
 describe('loadComposeProject at scale', () => {
   it('loads 5,000 services with every entry located', () => {
     const generated = renderComposeProject({ services: 5000 });
-    const root = tempProject(Object.fromEntries(generated.files.map(({ path, content }) => [path, content])));
+    const root = projectWith(Object.fromEntries(generated.files.map(({ path, content }) => [path, content])));
     const project = loadComposeProject({ cwd: root, environment: {} });
     expect(Object.keys(project.model.services)).toHaveLength(5000);
 

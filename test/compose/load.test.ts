@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadComposeProject, originOf, type ComposeProject, type LoadOptions } from '../../src/compose/load.js';
 import { InputError, UsageError } from '../../src/errors.js';
-import { tempProject } from './temp-project.js';
+import { projectWith } from '../support/project.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -102,7 +102,7 @@ describe('loadComposeProject: files merged (compose.yaml + compose.override.yaml
   });
 
   it('reads the env files once each, and skips an optional one that is missing', () => {
-    expect([...project.envFiles.keys()]).toEqual([join(FIXTURES, 'multi-file/base.env'), join(FIXTURES, 'multi-file/override.env')]);
+    expect(project.envFileReads.map((read) => read.path)).toEqual([join(FIXTURES, 'multi-file/base.env'), join(FIXTURES, 'multi-file/override.env')]);
     expect(project.problems).toEqual([]);
   });
 });
@@ -163,7 +163,7 @@ describe('loadComposeProject: interpolation', () => {
 });
 
 describe('loadComposeProject: problems the checker reports', () => {
-  const root = tempProject({
+  const root = projectWith({
     'compose.yaml': [
       'services:',
       '  app:',
@@ -195,7 +195,7 @@ describe('loadComposeProject: env_file contents', () => {
   const project = load('env-files');
 
   it('parses each env file with dotenv syntax (leak cases 20 and 21)', () => {
-    const one = project.envFiles.get(join(FIXTURES, 'env-files/one.env')) ?? [];
+    const one = project.envFileReads.find((read) => read.path === join(FIXTURES, 'env-files/one.env'))?.entries ?? [];
     expect(one.map((entry) => [entry.key, entry.value, entry.line])).toEqual([
       ['SECRET_KEY_BASE', '3f9a1b2c3d4e5f60718293a4b5c6d7e8', 1],
       ['DB_PASSWORD', '', 2],
@@ -220,7 +220,7 @@ describe('loadComposeProject: env_file contents', () => {
   });
 
   it('reads format: raw as docker run --env-file does, and names an unknown format at its entry', () => {
-    const root = tempProject({
+    const root = projectWith({
       'compose.yaml': 'services:\n  s:\n    image: busybox\n    env_file:\n      - path: raw.env\n        format: raw\n      - path: other.env\n        format: yaml\n',
       'raw.env': 'QUOTED="kept"\nTEMPLATE=${HOME}\n',
       'other.env': 'A=1\n',
@@ -281,23 +281,23 @@ describe('loadComposeProject: include', () => {
 
   it("resolves an included project's paths against its own directory", () => {
     expect(sub?.env_file?.map((reference) => reference.path)).toEqual([join(FIXTURES, 'include/sub/sub.env')]);
-    expect(project.envFiles.has(join(FIXTURES, 'include/sub/sub.env'))).toBe(true);
+    expect(project.envFileReads.map((read) => read.path)).toContain(join(FIXTURES, 'include/sub/sub.env'));
   });
 
   it('refuses a resource defined on both sides, and an include cycle', () => {
-    const conflict = tempProject({
+    const conflict = projectWith({
       'compose.yaml': 'include: [other.yaml]\nservices:\n  a: {image: x}\n',
       'other.yaml': 'services:\n  a: {image: y}\n',
     });
     expect(failure({ cwd: conflict, environment: {} }).message).toBe(
       'compose.yaml:1:11: services.a is defined both by this file and by the file it includes: rename one of them',
     );
-    const cycle = tempProject({ 'compose.yaml': 'include: [b.yaml]\n', 'b.yaml': 'include: [compose.yaml]\n' });
+    const cycle = projectWith({ 'compose.yaml': 'include: [b.yaml]\n', 'b.yaml': 'include: [compose.yaml]\n' });
     expect(failure({ cwd: cycle, environment: {} }).message).toContain('include cycle');
   });
 
   it('accepts the same resource defined identically on both sides', () => {
-    const root = tempProject({
+    const root = projectWith({
       'compose.yaml': 'include: [other.yaml]\nservices:\n  a: {image: x}\n',
       'other.yaml': 'services:\n  a: {image: x}\n',
     });
@@ -326,9 +326,9 @@ describe('loadComposeProject: extends', () => {
   });
 
   it('refuses a cycle and a missing service, at the extends entry', () => {
-    const cycle = tempProject({ 'compose.yaml': 'services:\n  a: {extends: b}\n  b:\n    extends: a\n' });
+    const cycle = projectWith({ 'compose.yaml': 'services:\n  a: {extends: b}\n  b:\n    extends: a\n' });
     expect(failure({ cwd: cycle, environment: {} }).message).toMatch(/^compose.yaml:\d+:\d+: extends goes round in a circle/);
-    const missing = tempProject({ 'compose.yaml': 'services:\n  a:\n    extends: nope\n' });
+    const missing = projectWith({ 'compose.yaml': 'services:\n  a:\n    extends: nope\n' });
     expect(failure({ cwd: missing, environment: {} }).message).toBe('compose.yaml:3:5: service "a" extends a service "nope" that this file does not define');
   });
 });
@@ -339,14 +339,14 @@ describe('loadComposeProject: inputs it refuses', () => {
   });
 
   it('refuses invalid YAML, naming the place', () => {
-    const root = tempProject({ 'compose.yaml': 'services:\n  a:\n    image: [x\n' });
+    const root = projectWith({ 'compose.yaml': 'services:\n  a:\n    image: [x\n' });
     const error = failure({ cwd: root, environment: {} });
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).position.file).toBe('compose.yaml');
   });
 
   it('refuses a top level that is not a mapping', () => {
-    const root = tempProject({ 'compose.yaml': '- a\n- b\n' });
+    const root = projectWith({ 'compose.yaml': '- a\n- b\n' });
     expect(failure({ cwd: root, environment: {} }).message).toContain('compose.yaml:1:1: a compose file must be a mapping');
   });
 
@@ -357,7 +357,7 @@ describe('loadComposeProject: inputs it refuses', () => {
 
 describe('loadComposeProject: options', () => {
   it('reads --env-file files instead of .env, later ones winning', () => {
-    const root = tempProject({
+    const root = projectWith({
       'compose.yaml': 'services:\n  a:\n    image: busybox\n    environment: {V: "${V}", W: "${W}"}\n',
       '.env': 'V=dotenv\n',
       'one.env': 'V=one\nW=one\n',
@@ -369,7 +369,7 @@ describe('loadComposeProject: options', () => {
   });
 
   it('takes the project directory for .env and relative paths, and names files relative to cwd', () => {
-    const root = tempProject({
+    const root = projectWith({
       'proj/compose.yaml': 'services:\n  a:\n    image: busybox\n    env_file: a.env\n    environment: {V: "${V}"}\n',
       'proj/.env': 'V=from-project-dotenv\n',
       'proj/a.env': 'A=1\n',
@@ -382,7 +382,7 @@ describe('loadComposeProject: options', () => {
   });
 
   it('uses COMPOSE_FILE from the environment when no -f is given', () => {
-    const root = tempProject({ 'a.yml': 'services:\n  a: {image: x}\n', 'b.yml': 'services:\n  b: {image: y}\n' });
+    const root = projectWith({ 'a.yml': 'services:\n  a: {image: x}\n', 'b.yml': 'services:\n  b: {image: y}\n' });
     const project = loadComposeProject({ cwd: root, environment: { COMPOSE_FILE: 'a.yml:b.yml' } });
     expect(Object.keys(project.model.services)).toEqual(['a', 'b']);
   });

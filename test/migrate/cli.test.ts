@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
-import { filesUnder, projectWith } from './support.js';
+import { filesUnder, projectWith } from '../support/project.js';
 
 const PASSWORD = 'Zq8-rT4m-Lw2x-9kPd';
 

@@ -5,7 +5,8 @@ import { UsageError } from '../../src/errors.js';
 import { drift, generate } from '../../src/generate/index.js';
 import { loadManifest } from '../../src/manifest/load.js';
 import { formatReport, isClean } from '../../src/migrate/index.js';
-import { filesUnder, migrated, projectWith, yamlOf } from './support.js';
+import { filesUnder, projectWith } from '../support/project.js';
+import { migrated, yamlOf } from './support.js';
 
 const PASSWORD = 'Zq8-rT4m-Lw2x-9kPd';
 const COMPOSE = `services:

@@ -39,8 +39,7 @@ function settingOf(context: CheckContext, file: string, read: EnvFileRead, index
   const entry = entries[index] as DotenvEntry;
   const { projectEnv } = context.project;
   if (entry.inherited) {
-    const earlier = read.before.get(entry.key);
-    const source = earlier ? { file: earlier.file, line: earlier.line } : projectEnv.sourceOf(entry.key);
+    const source = read.before.get(entry.key)?.source ?? projectEnv.sourceOf(entry.key);
     return { place: 'env-file', name: entry.key, value: null, host: { value: entry.value, ...(source === undefined ? {} : { source }) } };
   }
   const value = entry.value ?? '';
@@ -51,7 +50,7 @@ function settingOf(context: CheckContext, file: string, read: EnvFileRead, index
   for (const name of referencedNames(entry.references)) {
     const earlier = read.before.get(name);
     const source = earlier
-      ? { file: earlier.file, line: earlier.line }
+      ? earlier.source
       : projectEnv.lookup(name) !== undefined
         ? projectEnv.sourceOf(name)
         : lineAbove(entries, index, name, file);

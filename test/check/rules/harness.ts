@@ -1,20 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { applyRules } from '../../../src/check/apply-rules.js';
 import { buildContext } from '../../../src/check/context.js';
 import type { Finding } from '../../../src/check/finding.js';
 import type { Rule } from '../../../src/check/rule.js';
-
-/** A project directory holding these files (path → text). */
-export function projectWith(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'planes-rule-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+import { projectWith } from '../../support/project.js';
 
 export interface RunOptions {
   /** `-f` files; default: Compose's discovery. */

@@ -9,7 +9,7 @@ import type { Finding } from '../../../src/check/finding.js';
 import { manifestForCheck } from '../../../src/check/manifest.js';
 import { secretFileRule } from '../../../src/check/rules/secret-file.js';
 import { parseManifest } from '../../../src/manifest/load.js';
-import { projectWith } from './harness.js';
+import { projectWith } from '../../support/project.js';
 
 const MANIFEST = [
   'name: demo',
