@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { interpolate } from '../src/compose/interpolate.js';
-import { detectPasswordArguments } from '../src/detect/command-line.js';
-import { detectCredentials } from '../src/detect/values.js';
+import { detectPasswordArguments } from '../src/judge/command-line.js';
+import { detectCredentials } from '../src/judge/values.js';
 import { parseYaml } from '../src/yaml/parse.js';
-import { readTextFile } from '../src/yaml/text.js';
+import { readTextFile } from '../src/fs/read.js';
 import { ADVERSARIAL_SCRIPT, ADVERSARIAL_VALUES, longInterpolation, ordinaryValues, yamlAliasBomb } from './adversarial.js';
 
 interface Guard {

@@ -4,7 +4,7 @@ import { displayPath } from '../fs/display.js';
 import { loadComposeProject, originOf, type ComposeProject } from '../compose/load.js';
 import { parseDockerfile } from '../dockerfile/parse.js';
 import { InputError } from '../errors.js';
-import { readTextFile } from '../yaml/text.js';
+import { readTextFile } from '../fs/read.js';
 import type { BuildDockerfile, CheckContext, ProjectManifest, RuleFinding } from './rule.js';
 
 /** One compose project to check: the files `docker compose -f …` (or `docker stack deploy -c …`) would read. */

@@ -1,7 +1,7 @@
 import type { ComposeProject } from '../compose/load.js';
 import type { DockerfileInstruction } from '../dockerfile/parse.js';
 import type { StaleFile } from '../generate/index.js';
-import type { Finding, Severity } from './finding.js';
+import type { Finding, Severity } from '../report/finding.js';
 
 /** A Dockerfile that a service builds from, parsed. */
 export interface BuildDockerfile {

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { formatNames, formatters, type FormatName } from '../check/format/index.js';
+import { formatNames, formatters, type FormatName } from '../report/index.js';
 import { ruleCatalogue } from '../check/rules/index.js';
 import { runCheck } from '../check/run.js';
 import { existsSync } from 'node:fs';

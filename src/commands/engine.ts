@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { formatters } from '../check/format/index.js';
+import { formatters } from '../report/index.js';
 import { UsageError } from '../errors.js';
 import { audit, type AuditScope } from '../engine/audit/index.js';
 import { assertStackFileCurrent, RESOLVE_IMAGE, runDocker, stackDeployArgs, type ResolveImage } from '../engine/deploy.js';

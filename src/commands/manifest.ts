@@ -3,7 +3,7 @@ import { writeFilesAtomically } from '../fs/atomic.js';
 import { drift, generate } from '../generate/index.js';
 import { DEFAULT_MANIFEST, loadManifest } from '../manifest/load.js';
 import { manifestJsonSchema } from '../manifest/schema.js';
-import { formatPlan, plan } from '../plan/plan.js';
+import { formatPlan, plan } from '../plan/index.js';
 import { setupDevSecrets } from '../setup/dev-secrets.js';
 
 const MANIFEST_OPTION = ['-m, --manifest <file>', 'the manifest', DEFAULT_MANIFEST] as const;

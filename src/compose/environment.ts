@@ -5,10 +5,10 @@
  * on a compose entry can name the `.env` line that filled it in.
  */
 import { InputError } from '../errors.js';
-import { readTextFile } from '../yaml/text.js';
+import { readTextFile } from '../fs/read.js';
 import { parseDotenv, type DotenvEntry } from './dotenv.js';
 import type { InterpolationEnvironment } from './interpolate-model.js';
-import type { EnvSource } from './origins.js';
+import type { EnvSource } from '../yaml/origins.js';
 
 export interface EnvFile {
   /** Absolute. */

@@ -6,7 +6,7 @@
 import { InputError, type SourcePosition } from '../errors.js';
 import { extendService } from './merge.js';
 import type { ComposeModel, ComposeService } from './normalize.js';
-import { copyOrigins, originOf } from './origins.js';
+import { copyOrigins, originOf } from '../yaml/origins.js';
 
 export interface ExtendsSources {
   /** The services of a compose file named by `extends.file`, each in normal form. */

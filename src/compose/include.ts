@@ -11,7 +11,7 @@ import { InputError, type SourcePosition } from '../errors.js';
 import { isMapping, setEntry, type YamlMapping, type YamlValue } from '../yaml/parse.js';
 import type { EnvFile, ProjectEnvironment } from './environment.js';
 import type { ComposeModel } from './normalize.js';
-import { copyOrigin, copyOrigins, originOf } from './origins.js';
+import { copyOrigin, copyOrigins, originOf } from '../yaml/origins.js';
 
 export interface IncludedProject {
   /** Absolute; the first is the main file, the others override it. */

@@ -6,7 +6,7 @@
  */
 import { interpolate, needsInterpolation, type Lookup, type VariableReference } from './interpolate.js';
 import type { LoadProblem } from './load.js';
-import { originOf, setOrigin, type EntryKey, type EnvSource, type Origin } from './origins.js';
+import { originOf, setOrigin, type EntryKey, type EnvSource, type Origin } from '../yaml/origins.js';
 
 export interface InterpolationEnvironment {
   lookup: Lookup;

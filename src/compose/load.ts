@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
 import { isMapping, parseYaml, type YamlMapping } from '../yaml/parse.js';
-import { isFile, readTextFile } from '../yaml/text.js';
+import { isFile, readTextFile } from '../fs/read.js';
 import { displayPath } from '../fs/display.js';
 import { discoverComposeFiles } from './discover.js';
 import { parseDotenv, type DotenvEntry } from './dotenv.js';
@@ -28,11 +28,11 @@ import type { Lookup } from './interpolate.js';
 import { interpolateDocument } from './interpolate-model.js';
 import { mergeModels } from './merge.js';
 import { completeBuild, Normalizer, type ComposeModel, type ComposeService, type EnvFileReference } from './normalize.js';
-import { copyOrigins, type EnvSource } from './origins.js';
+import { copyOrigins, type EnvSource } from '../yaml/origins.js';
 import { validateComposeSchema, type SchemaProblem } from './schema.js';
 import { wellFormedPart } from './validate.js';
 
-export { originOf, originsOf, type Origin } from './origins.js';
+export { originOf, originsOf, type Origin } from '../yaml/origins.js';
 export type { ComposeModel, ComposeService, EnvFileReference, MountedResource, ServiceBuild } from './normalize.js';
 export type { ProjectEnvironment } from './environment.js';
 

@@ -15,7 +15,7 @@
  */
 import { isMapping, setEntry, type YamlMapping, type YamlValue } from '../yaml/parse.js';
 import { isKeptAsList, markKeptAsList, type ComposeModel, type ComposeService } from './normalize.js';
-import { copyOrigin, deleteOrigin, originOf, originsOf, setOrigin } from './origins.js';
+import { copyOrigin, deleteOrigin, originOf, originsOf, setOrigin } from '../yaml/origins.js';
 
 type Merger = (base: YamlValue, override: YamlValue) => YamlValue;
 

@@ -17,7 +17,7 @@ import type { SourcePosition } from '../errors.js';
 import { isMapping, setEntry, type YamlMapping, type YamlValue } from '../yaml/parse.js';
 import { formatGoNumber } from '../yaml/scalars.js';
 import type { LoadProblem } from './load.js';
-import { copyOrigin, copyOrigins, originOf, setOrigin, type Origin } from './origins.js';
+import { copyOrigin, copyOrigins, originOf, setOrigin, type Origin } from '../yaml/origins.js';
 
 export interface ComposeModel {
   services: Record<string, ComposeService>;

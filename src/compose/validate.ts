@@ -1,5 +1,5 @@
 import type { YamlMapping } from '../yaml/parse.js';
-import { copyOrigins } from './origins.js';
+import { copyOrigins } from '../yaml/origins.js';
 import type { SchemaProblem } from './schema.js';
 
 /**

@@ -1,5 +1,5 @@
 import { dirname, posix, relative, resolve } from 'node:path';
-import { rewriteConfigFiles, rewriteVolumeSources } from '../compose/host-paths.js';
+import { rewriteConfigFiles, rewriteVolumeSources } from './host-paths.js';
 import { externalSecretName, RUN_SECRETS, secretMounts, type SecretMount } from '../manifest/model.js';
 import type { Manifest, ManifestService } from '../manifest/schema.js';
 import { PASS_THROUGH_KEYS } from '../manifest/schema.js';
@@ -7,7 +7,7 @@ import { COMMON_ENV_FILE, environmentEnvFile } from './env-files.js';
 import { generatedHeader } from './header.js';
 import { isPlainObject, mergeOverride } from './merge.js';
 import { composeYaml } from './yaml-output.js';
-import { acceptedSince, IGNORED, INSTEAD, SERVICE, SERVICE_EXTENSIONS } from '../compose/swarm-format.js';
+import { acceptedSince, IGNORED, INSTEAD, SERVICE, SERVICE_EXTENSIONS } from '../swarm-format.js';
 
 export type Target = 'compose' | 'swarm';
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isFile } from '../yaml/text.js';
+import { isFile } from '../fs/read.js';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ManifestError, type LoadedManifest } from '../manifest/load.js';

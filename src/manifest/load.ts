@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UsageError, formatPosition, type SourcePosition } from '../errors.js';
-import { readTextFile } from '../yaml/text.js';
+import { readTextFile } from '../fs/read.js';
 import { locate, type YamlPath } from './locate.js';
 import { manifestSchema, type Manifest } from './schema.js';
 import { semanticProblems } from './rules.js';

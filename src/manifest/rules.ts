@@ -1,5 +1,5 @@
-import { classifyName } from '../detect/names.js';
-import { detectCredentials } from '../detect/values.js';
+import { classifyName } from '../judge/names.js';
+import { detectCredentials } from '../judge/values.js';
 import { configValueIn, environmentNames, isPerEnvironment, secretMounts } from './model.js';
 import type { Manifest } from './schema.js';
 import type { YamlPath } from './locate.js';

@@ -4,7 +4,7 @@
  * give different values cannot be expressed, and a name env files cannot carry cannot either.
  */
 import { configKey } from '../manifest/schema.js';
-import { describeValue } from '../detect/redact.js';
+import { describeValue } from '../judge/redact.js';
 import type { ReviewItem, SettingRow } from './report.js';
 import type { SourceSetting } from './source.js';
 

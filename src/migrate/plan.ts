@@ -3,14 +3,14 @@
  * route the paths of mounted secrets, plan the config plane, name the secrets, plan each
  * service, and define the secrets and build secrets with the values that go to secrets/*.txt.
  */
-import { describeValue } from '../detect/redact.js';
-import { isPlaceholder } from '../detect/values.js';
-import { classifyName } from '../detect/names.js';
+import { describeValue } from '../judge/redact.js';
+import { isPlaceholder } from '../judge/values.js';
+import { classifyName } from '../judge/names.js';
 import { envFiles } from '../generate/env-files.js';
 import { manifestSchema } from '../manifest/schema.js';
 import { classify, type Classification } from './classify.js';
 import { dropConfig, planConfig, type ConfigPlan, type ConfigSetting } from './config.js';
-import { rewriteConfigFiles } from '../compose/host-paths.js';
+import { rewriteConfigFiles } from '../generate/host-paths.js';
 import { fromOut } from './paths.js';
 import type { LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';

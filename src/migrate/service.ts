@@ -6,13 +6,13 @@
  */
 import { resolve } from 'node:path';
 import type { ComposeService, MountedResource } from '../compose/load.js';
-import { classifyName } from '../detect/names.js';
-import { describeValue } from '../detect/redact.js';
+import { classifyName } from '../judge/names.js';
+import { describeValue } from '../judge/redact.js';
 import { RUN_SECRETS } from '../manifest/model.js';
 import { PASS_THROUGH_KEYS } from '../manifest/schema.js';
 import { secureCommandLines, type CommandSecret } from './commands.js';
 import { fileVariableOf, imageRepository, lacksShell } from './images.js';
-import { rewriteVolumeSources } from '../compose/host-paths.js';
+import { rewriteVolumeSources } from '../generate/host-paths.js';
 import { fromOut } from './paths.js';
 import { imageProcess, type LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';

@@ -1,5 +1,5 @@
-import { classifyName } from '../detect/names.js';
-import { detectCredentials } from '../detect/values.js';
+import { classifyName } from '../judge/names.js';
+import { detectCredentials } from '../judge/values.js';
 
 /**
  * Shell text that migration writes: reading a secret from its file where a command line held

@@ -9,8 +9,8 @@ import { displayPath } from '../fs/display.js';
 import type { DotenvEntry } from '../compose/dotenv.js';
 import type { VariableReference } from '../compose/interpolate.js';
 import { loadComposeProject, originOf, originsOf, type ComposeProject, type ComposeService, type EnvFileRead, type LoadOptions } from '../compose/load.js';
-import type { EnvSource } from '../compose/origins.js';
-import { writtenIn, type Place, type Setting } from '../check/judge.js';
+import type { EnvSource } from '../yaml/origins.js';
+import { writtenIn, type Place, type Setting } from '../judge/setting.js';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
 
 /** One variable or build argument of one service, as the container (or the build) gets it. */

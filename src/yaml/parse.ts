@@ -14,7 +14,7 @@
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event, type ScalarEvent } from 'js-yaml';
 import { InputError, type SourcePosition } from '../errors.js';
-import { originsOf, setOrigins, type ComposeTag, type EntryKey, type Origin } from '../compose/origins.js';
+import { originsOf, setOrigins, type ComposeTag, type EntryKey, type Origin } from './origins.js';
 import { LineIndex } from './lines.js';
 import { resolvePlain, resolveTagged, ScalarTagError, type Resolved } from './scalars.js';
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/check/finding.js';
+import type { Report } from '../../src/report/finding.js';
 import { runCheck } from '../../src/check/run.js';
 import { UsageError } from '../../src/errors.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/check/finding.js';
+import type { Finding } from '../../src/report/finding.js';
 import { applySuppressions, INVALID_IGNORE_RULE, scanSuppressions } from '../../src/check/suppress.js';
 
 const RULE = 'secret-in-environment';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProjectEnvironment } from '../../src/compose/environment.js';
 import { applyInclude, type IncludeContext, type IncludedProject } from '../../src/compose/include.js';
 import { Normalizer, type ComposeModel } from '../../src/compose/normalize.js';
-import { originOf } from '../../src/compose/origins.js';
+import { originOf } from '../../src/yaml/origins.js';
 import { InputError } from '../../src/errors.js';
 import { parseYaml, type YamlMapping } from '../../src/yaml/parse.js';
 import { projectWith } from '../support/project.js';

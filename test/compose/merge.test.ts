@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extendService, mergeModels } from '../../src/compose/merge.js';
 import { Normalizer, type ComposeModel, type ComposeService } from '../../src/compose/normalize.js';
-import { originOf } from '../../src/compose/origins.js';
+import { originOf } from '../../src/yaml/origins.js';
 import { parseYaml, type YamlMapping } from '../../src/yaml/parse.js';
 
 function layer(text: string, file: string): ComposeModel {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadProblem } from '../../src/compose/load.js';
 import { completeBuild, Normalizer, type ComposeService } from '../../src/compose/normalize.js';
-import { originOf } from '../../src/compose/origins.js';
+import { originOf } from '../../src/yaml/origins.js';
 import { parseYaml, type YamlMapping } from '../../src/yaml/parse.js';
 
 const FILE = 'compose.yaml';

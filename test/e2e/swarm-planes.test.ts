@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../src/check/finding.js';
+import type { Report } from '../../src/report/finding.js';
 import { planes } from '../support/cli.js';
 import { dockerTools } from '../support/engine.js';
 import { docker, randomSecret, sha256, uniqueName, waitFor, writeProject } from './support.js';

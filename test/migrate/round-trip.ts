@@ -7,9 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { judgeSetting, writtenIn, type Setting } from '../../src/check/judge.js';
+import { judgeSetting, writtenIn, type Setting } from '../../src/judge/setting.js';
 import { loadComposeProject, originOf } from '../../src/compose/load.js';
-import { classifyName } from '../../src/detect/names.js';
+import { classifyName } from '../../src/judge/names.js';
 import type { SourcePosition } from '../../src/errors.js';
 
 /** What the test runs Compose and planes with: the tools' own variables, nothing that could interpolate. */

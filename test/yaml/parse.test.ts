@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { originOf, originsOf, type Origin } from '../../src/compose/origins.js';
+import { originOf, originsOf, type Origin } from '../../src/yaml/origins.js';
 import { InputError } from '../../src/errors.js';
 import { yamlAliasBomb } from '../../bench/adversarial.js';
 import { MAX_ALIAS_EXPANSION, parseYaml, type YamlMapping, type YamlValue } from '../../src/yaml/parse.js';

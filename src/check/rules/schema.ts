@@ -1,4 +1,4 @@
-import { originOf } from '../../compose/origins.js';
+import { originOf } from '../../yaml/origins.js';
 import { formatComposePath, type ComposePath } from '../../compose/schema.js';
 import type { SourcePosition } from '../../errors.js';
 import type { Rule, RuleFinding } from '../rule.js';

@@ -1,7 +1,7 @@
 import type { ComposeService } from '../../compose/normalize.js';
-import { originOf, type Origin } from '../../compose/origins.js';
+import { originOf, type Origin } from '../../yaml/origins.js';
 import { formatComposePath, type ComposePath } from '../../compose/schema.js';
-import { entryPosition, judgeCommandLine, writtenIn } from '../judge.js';
+import { entryPosition, judgeCommandLine, writtenIn } from '../../judge/setting.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
 /**

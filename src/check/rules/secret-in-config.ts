@@ -1,11 +1,11 @@
-import { originOf, type Origin } from '../../compose/origins.js';
+import { originOf, type Origin } from '../../yaml/origins.js';
 import { formatComposePath } from '../../compose/schema.js';
 import type { SourcePosition } from '../../errors.js';
-import { classifyName } from '../../detect/names.js';
-import { describeValue } from '../../detect/redact.js';
-import { detectCredentials, type CredentialMatch } from '../../detect/values.js';
-import { readTextFile } from '../../yaml/text.js';
-import { entryPosition } from '../judge.js';
+import { classifyName } from '../../judge/names.js';
+import { describeValue } from '../../judge/redact.js';
+import { detectCredentials, type CredentialMatch } from '../../judge/values.js';
+import { readTextFile } from '../../fs/read.js';
+import { entryPosition } from '../../judge/setting.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
 /**

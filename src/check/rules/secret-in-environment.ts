@@ -1,6 +1,6 @@
-import { originOf } from '../../compose/origins.js';
+import { originOf } from '../../yaml/origins.js';
 import { formatComposePath } from '../../compose/schema.js';
-import { composeSetting, entryPosition, judgeSetting } from '../judge.js';
+import { composeSetting, entryPosition, judgeSetting } from '../../judge/setting.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 /**

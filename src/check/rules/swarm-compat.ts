@@ -1,6 +1,6 @@
 import { originOf } from '../../compose/load.js';
 import { formatComposePath, type ComposePath } from '../../compose/schema.js';
-import type { Severity } from '../finding.js';
+import type { Severity } from '../../report/finding.js';
 import { isMapping, type YamlMapping, type YamlValue } from '../../yaml/parse.js';
 import type { Rule, RuleFinding } from '../rule.js';
 import {
@@ -15,7 +15,7 @@ import {
   SERVICE_EXTENSIONS,
   TOP_LEVEL,
   TOP_LEVEL_EXTENSIONS,
-} from '../../compose/swarm-format.js';
+} from '../../swarm-format.js';
 
 /** No version, or "3": the latest schema. */
 const LATEST = Number.POSITIVE_INFINITY;

@@ -1,7 +1,7 @@
-import type { Finding, Report, Severity } from '../../check/finding.js';
-import { classifyName } from '../../detect/names.js';
-import { describeValue } from '../../detect/redact.js';
-import { detectCredentials, isHarmlessValue, isPlaceholder } from '../../detect/values.js';
+import type { Finding, Report, Severity } from '../../report/finding.js';
+import { classifyName } from '../../judge/names.js';
+import { describeValue } from '../../judge/redact.js';
+import { detectCredentials, isHarmlessValue, isPlaceholder } from '../../judge/values.js';
 import { sha256Hex } from '../hash.js';
 import type { KnownSecrets } from './known.js';
 

@@ -1,4 +1,4 @@
-import type { Report } from '../../check/finding.js';
+import type { Report } from '../../report/finding.js';
 import type { Manifest } from '../../manifest/schema.js';
 import { engineFailure, type Engine } from '../docker.js';
 import { LABEL_STACK, listSecrets } from '../swarm-secrets.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyRules } from '../../../src/check/apply-rules.js';
 import { buildContext } from '../../../src/check/context.js';
-import type { Finding } from '../../../src/check/finding.js';
+import type { Finding } from '../../../src/report/finding.js';
 import { manifestForCheck } from '../../../src/check/manifest.js';
 import { driftRule } from '../../../src/check/rules/drift.js';
 import { writeFilesAtomically } from '../../../src/fs/atomic.js';

@@ -1,6 +1,6 @@
 import { applyRules } from '../../../src/check/apply-rules.js';
 import { buildContext } from '../../../src/check/context.js';
-import type { Finding } from '../../../src/check/finding.js';
+import type { Finding } from '../../../src/report/finding.js';
 import type { Rule } from '../../../src/check/rule.js';
 import { projectWith } from '../../support/project.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { applyRules } from '../../../src/check/apply-rules.js';
 import { buildContext } from '../../../src/check/context.js';
-import type { Finding } from '../../../src/check/finding.js';
+import type { Finding } from '../../../src/report/finding.js';
 import { manifestForCheck } from '../../../src/check/manifest.js';
 import { secretFileRule } from '../../../src/check/rules/secret-file.js';
 import { parseManifest } from '../../../src/manifest/load.js';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Finding, Severity } from '../../../src/check/finding.js';
+import type { Finding, Severity } from '../../../src/report/finding.js';
 import type { Rule } from '../../../src/check/rule.js';
 import { findingsOf, type RunOptions } from './harness.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../../src/check/finding.js';
+import type { Finding } from '../../../src/report/finding.js';
 import { secretUnusedRule } from '../../../src/check/rules/secret-unused.js';
 import { findingsOf } from './harness.js';
 

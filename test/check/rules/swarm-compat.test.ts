@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { applyRules } from '../../../src/check/apply-rules.js';
 import { buildContext } from '../../../src/check/context.js';
-import type { Finding } from '../../../src/check/finding.js';
+import type { Finding } from '../../../src/report/finding.js';
 import { swarmCompatRule } from '../../../src/check/rules/swarm-compat.js';
 import { writeFilesAtomically } from '../../../src/fs/atomic.js';
 import { generate } from '../../../src/generate/index.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { interpolate } from '../../src/compose/interpolate.js';
-import type { EnvSource } from '../../src/compose/origins.js';
-import type { Severity } from '../../src/check/finding.js';
-import { judgeCommandLine, judgeSetting, secretId, type CommandLine, type Place, type Setting, type Written } from '../../src/check/judge.js';
-import { leaks } from './rules/secret-table.js';
+import type { EnvSource } from '../../src/yaml/origins.js';
+import type { Severity } from '../../src/report/finding.js';
+import { judgeCommandLine, judgeSetting, secretId, type CommandLine, type Place, type Setting, type Written } from '../../src/judge/setting.js';
+import { leaks } from '../check/rules/secret-table.js';
 
 const GITHUB_TOKEN = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
 

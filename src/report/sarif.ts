@@ -1,4 +1,4 @@
-import type { Finding, Report, Severity } from '../finding.js';
+import type { Finding, Report, Severity } from './finding.js';
 
 export interface RuleDescription {
   id: string;

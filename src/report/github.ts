@@ -1,4 +1,4 @@
-import type { Finding, Report } from '../finding.js';
+import type { Finding, Report } from './finding.js';
 
 /** GitHub Actions workflow commands: each finding becomes an annotation on the file and line. */
 export function formatGithub(report: Report): string {

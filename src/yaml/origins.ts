@@ -8,7 +8,7 @@
  * Every stage that builds a new container from old ones copies the entries it carries over.
  */
 import type { SourcePosition } from '../errors.js';
-import type { VariableReference } from './interpolate.js';
+import type { VariableReference } from '../compose/interpolate.js';
 
 export type EntryKey = string | number;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyOrigin, copyOrigins, deleteOrigin, originOf, originsOf, setOrigin, type Origin } from '../../src/compose/origins.js';
+import { copyOrigin, copyOrigins, deleteOrigin, originOf, originsOf, setOrigin, type Origin } from '../../src/yaml/origins.js';
 
 const at = (line: number): Origin => ({ key: { file: 'f.yml', line, column: 1 }, value: { file: 'f.yml', line, column: 5 } });
 

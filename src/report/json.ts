@@ -1,4 +1,4 @@
-import type { Report } from '../finding.js';
+import type { Report } from './finding.js';
 
 /** The stable JSON contract of DESIGN.md §4; fields are listed one by one to pin their order. */
 export function formatJson(report: Report): string {

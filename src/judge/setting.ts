@@ -17,15 +17,15 @@
  *
  * Messages name variables and files, never a value: values appear only through describeValue.
  */
-import type { EnvSource, Origin } from '../compose/origins.js';
+import type { EnvSource, Origin } from '../yaml/origins.js';
 import { interpolate, type VariableReference } from '../compose/interpolate.js';
 import type { SourcePosition } from '../errors.js';
-import { detectPasswordArguments, type CommandLineMatch } from '../detect/command-line.js';
-import { classifyName } from '../detect/names.js';
-import { describeValue } from '../detect/redact.js';
-import { detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type CredentialMatch } from '../detect/values.js';
-import type { Severity } from './finding.js';
-import type { CheckContext } from './rule.js';
+import { detectPasswordArguments, type CommandLineMatch } from './command-line.js';
+import { classifyName } from './names.js';
+import { describeValue } from './redact.js';
+import { detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type CredentialMatch } from './values.js';
+import type { Severity } from '../report/finding.js';
+import type { CheckContext } from '../check/rule.js';
 
 /** Where a setting lands; it decides what the secret leaks into and what to do instead. */
 export type Place = 'environment' | 'env-file' | 'build-arg' | 'dockerfile-arg' | 'dockerfile-env' | 'label';

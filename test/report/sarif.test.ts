@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatSarif } from '../../../src/check/format/sarif.js';
+import { formatSarif } from '../../src/report/sarif.js';
 import { report, rules } from './fixture.js';
 import { expectGolden } from './golden.js';
 

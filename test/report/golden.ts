@@ -13,7 +13,7 @@ export function expectGolden(name: string, actual: string): void {
     return;
   }
   if (!existsSync(path)) {
-    throw new Error(`golden file ${name} is missing: review the output, then run UPDATE_GOLDEN=1 npx vitest run test/check/format`);
+    throw new Error(`golden file ${name} is missing: review the output, then run UPDATE_GOLDEN=1 npx vitest run test/report`);
   }
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }

@@ -1,4 +1,4 @@
-import type { Report } from '../finding.js';
+import type { Report } from './finding.js';
 import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
 import { formatSarif, type SarifFormatOptions } from './sarif.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatJson } from '../../../src/check/format/json.js';
+import { formatJson } from '../../src/report/json.js';
 import { report } from './fixture.js';
 import { expectGolden } from './golden.js';
 

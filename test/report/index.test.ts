@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNames, formatters } from '../../../src/check/format/index.js';
+import { formatNames, formatters } from '../../src/report/index.js';
 import { rawSecrets, readSource, report, rules, sources } from './fixture.js';
 
 describe('format table', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Report } from '../../../src/check/finding.js';
-import { formatGithub } from '../../../src/check/format/github.js';
+import type { Report } from '../../src/report/finding.js';
+import { formatGithub } from '../../src/report/github.js';
 import { report } from './fixture.js';
 import { expectGolden } from './golden.js';
 

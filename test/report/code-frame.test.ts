@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MASK, maskSourceLine } from '../../../src/check/format/code-frame.js';
+import { MASK, maskSourceLine } from '../../src/report/code-frame.js';
 
 const M = MASK;
 

@@ -1,4 +1,4 @@
-import type { Finding, Report, Summary } from '../finding.js';
+import type { Finding, Report, Summary } from './finding.js';
 import { maskSourceLine, printable } from './code-frame.js';
 
 export interface TextFormatOptions {

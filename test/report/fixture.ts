@@ -1,5 +1,5 @@
-import type { Finding, Report } from '../../../src/check/finding.js';
-import type { RuleDescription } from '../../../src/check/format/index.js';
+import type { Finding, Report } from '../../src/report/finding.js';
+import type { RuleDescription } from '../../src/report/index.js';
 
 /**
  * A checked project: a compose file with secrets in every place the checker looks, a

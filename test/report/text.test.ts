@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, Report } from '../../../src/check/finding.js';
-import { formatText } from '../../../src/check/format/text.js';
+import type { Finding, Report } from '../../src/report/finding.js';
+import { formatText } from '../../src/report/text.js';
 import { readSource, report } from './fixture.js';
 import { expectGolden } from './golden.js';
 

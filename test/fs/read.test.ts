@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
-import { readTextFile } from '../../src/yaml/text.js';
+import { readTextFile } from '../../src/fs/read.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'planes-text-'));
 
