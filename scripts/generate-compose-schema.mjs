@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Compiles the Compose Specification JSON Schema that the dclint package ships into a
-// standalone ajv validator, src/generated/compose-schema-validator.ts. planes loads that
+// standalone ajv validator, src/compose/schema-validator.generated.ts. planes loads that
 // plain code in ~20 ms at start; importing ajv and compiling the schema costs ~0.5 s.
 //
 //   node scripts/generate-compose-schema.mjs           rewrite the module (after updating dclint)
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const SOURCE_PACKAGE = 'dclint';
 const SCHEMA_FILE = 'schemas/compose.schema.json';
-const OUTPUT = fileURLToPath(new URL('../src/generated/compose-schema-validator.ts', import.meta.url));
+const OUTPUT = fileURLToPath(new URL('../src/compose/schema-validator.generated.ts', import.meta.url));
 
 // The ajv class that implements each draft a schema may declare in `$schema`.
 const AJV_BY_DRAFT = [

@@ -1,4 +1,4 @@
-import type { Finding } from '../report/finding.js';
+import type { Finding } from '../report/index.js';
 import type { CheckContext, Rule, RuleFinding } from './rule.js';
 
 /** Runs rules over one context; each finding gets its rule's id and, unless it says otherwise, its severity. */

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { displayPath } from '../fs/display.js';
-import { loadComposeProject, originOf, type ComposeProject } from '../compose/load.js';
-import { parseDockerfile } from '../dockerfile/parse.js';
+import { displayPath, readTextFile } from '../fs/index.js';
+import { type ComposeProject, loadComposeProject, originOf } from '../compose/index.js';
+import { parseDockerfile } from '../dockerfile/index.js';
 import { InputError } from '../errors.js';
-import { readTextFile } from '../fs/read.js';
 import type { BuildDockerfile, CheckContext, ProjectManifest, RuleFinding } from './rule.js';
 
 /** One compose project to check: the files `docker compose -f …` (or `docker stack deploy -c …`) would read. */

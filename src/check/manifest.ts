@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { generate, staleFiles } from '../generate/index.js';
-import { DEFAULT_MANIFEST, loadManifest, type LoadedManifest } from '../manifest/load.js';
+import { MANIFEST_FILE } from '../layout.js';
+import { type LoadedManifest, loadManifest } from '../manifest/index.js';
 import type { ProjectManifest } from './rule.js';
 import { runCheck, type CheckOptions, type CheckResult } from './run.js';
 
@@ -11,7 +12,7 @@ import { runCheck, type CheckOptions, type CheckResult } from './run.js';
  */
 export function projectManifest(cwd: string, path?: string): ProjectManifest | undefined {
   const root = resolve(cwd);
-  const manifestPath = join(root, path ?? DEFAULT_MANIFEST);
+  const manifestPath = join(root, path ?? MANIFEST_FILE);
   if (path === undefined && !existsSync(manifestPath)) return undefined;
   return manifestForCheck(loadManifest(manifestPath, root), root);
 }

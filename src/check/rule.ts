@@ -1,7 +1,6 @@
-import type { ComposeProject } from '../compose/load.js';
-import type { DockerfileInstruction } from '../dockerfile/parse.js';
-import type { StaleFile } from '../generate/index.js';
-import type { Finding, Severity } from '../report/finding.js';
+import type { ComposeProject } from '../compose/index.js';
+import type { DockerfileInstruction } from '../dockerfile/index.js';
+import type { Finding, Severity } from '../report/index.js';
 
 /** A Dockerfile that a service builds from, parsed. */
 export interface BuildDockerfile {
@@ -24,6 +23,16 @@ export interface CheckContext {
   stackFiles: ReadonlySet<string>;
   /** The manifest, when the project has one: generated files are checked against it. */
   manifest?: ProjectManifest;
+}
+
+/** A file `planes generate` would write differently from what is on disk. */
+export interface StaleFile {
+  /** Relative to the project root. */
+  path: string;
+  /** What generation writes there. */
+  content: string;
+  /** What is there now; undefined when there is no such file. */
+  current: string | undefined;
 }
 
 /** A planes manifest of the project, with what it generates. */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { applyRules, complete } from './apply-rules.js';
 import { buildContext, type CheckTarget } from './context.js';
-import type { Finding, Report } from '../report/finding.js';
+import type { Finding, Report } from '../report/index.js';
 import type { ProjectManifest } from './rule.js';
 import { LOAD_RULE, RULES } from './rules/index.js';
 import { applySuppressions, scanSuppressions, type SuppressionDirective } from './suppress.js';

@@ -1,4 +1,4 @@
-import type { Finding } from '../report/finding.js';
+import type { Finding } from '../report/index.js';
 
 /**
  * `# planes-ignore <rule>[, <rule>…] -- <reason>` comments in compose files, env files and

@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
-import { formatNames, formatters, type FormatName } from '../report/index.js';
-import { ruleCatalogue } from '../check/rules/index.js';
-import { runCheck } from '../check/run.js';
+import { type FormatName, formatNames, formatters } from '../report/index.js';
+import { ruleCatalogue, runCheck } from '../check/index.js';
 import { existsSync } from 'node:fs';
-import { DEFAULT_MANIFEST } from '../manifest/paths.js';
+import { MANIFEST_FILE } from '../layout.js';
 import { UsageError } from '../errors.js';
 
 interface CheckFlags {
@@ -37,7 +36,7 @@ export function registerCheckCommand(program: Command): void {
         throw new UsageError(`--max-warnings takes a whole number of 0 or more`);
       }
       // The manifest schema and the generator are loaded only for a planes project.
-      const hasManifest = flags.manifest !== undefined || existsSync(DEFAULT_MANIFEST);
+      const hasManifest = flags.manifest !== undefined || existsSync(MANIFEST_FILE);
       const manifest = hasManifest ? (await import('../check/manifest.js')).projectManifest(process.cwd(), flags.manifest) : undefined;
       const { report, sources } = runCheck({
         cwd: process.cwd(),

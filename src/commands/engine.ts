@@ -2,17 +2,11 @@ import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { formatters } from '../report/index.js';
 import { UsageError } from '../errors.js';
-import { audit, type AuditScope } from '../engine/audit/index.js';
-import { assertStackFileCurrent, RESOLVE_IMAGE, runDocker, stackDeployArgs, type ResolveImage } from '../engine/deploy.js';
-import { connectEngine, swarmManagerProblem, type Engine } from '../engine/docker.js';
-import { pruneSecrets } from '../engine/prune.js';
-import { pushSecrets, type PushResult } from '../engine/push.js';
-import { rotateSecret } from '../engine/rotate.js';
-import { externalSecrets, stackFileContent, swarmEnvironment } from '../engine/stack-secrets.js';
-import { missingSecrets } from '../engine/verify.js';
-import { DEFAULT_MANIFEST, loadManifest, type LoadedManifest } from '../manifest/load.js';
+import { assertStackFileCurrent, audit, type AuditScope, connectEngine, type Engine, externalSecrets, missingSecrets, pruneSecrets, type PushResult, pushSecrets, RESOLVE_IMAGE, type ResolveImage, rotateSecret, runDocker, stackDeployArgs, stackFileContent, swarmEnvironment, swarmManagerProblem } from '../engine/index.js';
+import { MANIFEST_FILE } from '../layout.js';
+import { type LoadedManifest, loadManifest } from '../manifest/index.js';
 
-const MANIFEST_OPTION = ['-m, --manifest <file>', 'the manifest', DEFAULT_MANIFEST] as const;
+const MANIFEST_OPTION = ['-m, --manifest <file>', 'the manifest', MANIFEST_FILE] as const;
 const ENV_OPTION = ['-e, --env <name>', 'the Swarm environment (default: the only one with target: swarm)'] as const;
 
 interface EnvOptions {
@@ -140,7 +134,7 @@ export function registerEngineCommands(program: Command): void {
 async function auditScope(engine: Engine, options: { stack?: string; project?: string; images?: boolean }, manifestName: string | undefined): Promise<AuditScope> {
   const images = options.images ?? false;
   if (options.stack !== undefined || options.project !== undefined) return { stack: options.stack, project: options.project, images };
-  if (manifestName === undefined) throw new UsageError('say what to audit: --stack NAME, --project NAME, or run where compose/stack.yaml (or --manifest) names the stack');
+  if (manifestName === undefined) throw new UsageError(`say what to audit: --stack NAME, --project NAME, or run where ${MANIFEST_FILE} (or --manifest) names the stack`);
   // Without --stack the Swarm half is best effort: a dev machine need not be in a Swarm.
   const swarm = (await swarmManagerProblem(engine)) === undefined;
   return { project: manifestName, ...(swarm ? { stack: manifestName } : {}), images };

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { writeFilesAtomically } from '../fs/atomic.js';
+import { writeFilesAtomically } from '../fs/index.js';
 import { drift, generate } from '../generate/index.js';
-import { DEFAULT_MANIFEST, loadManifest } from '../manifest/load.js';
-import { manifestJsonSchema } from '../manifest/schema.js';
+import { MANIFEST_FILE } from '../layout.js';
+import { loadManifest, manifestJsonSchema } from '../manifest/index.js';
 import { formatPlan, plan } from '../plan/index.js';
-import { setupDevSecrets } from '../setup/dev-secrets.js';
+import { setupDevSecrets } from '../setup/index.js';
 
-const MANIFEST_OPTION = ['-m, --manifest <file>', 'the manifest', DEFAULT_MANIFEST] as const;
+const MANIFEST_OPTION = ['-m, --manifest <file>', 'the manifest', MANIFEST_FILE] as const;
 
 /** The commands that work from the manifest alone: schema, generate, setup, plan. */
 export function registerManifestCommands(program: Command): void {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { formatReport, isClean, migrate } from '../migrate/index.js';
-import { inspectLocalImage } from '../migrate/local-images.js';
+import { formatReport, inspectLocalImage, isClean, migrate } from '../migrate/index.js';
 
 interface MigrateFlags {
   file?: string[];

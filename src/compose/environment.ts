@@ -5,10 +5,21 @@
  * on a compose entry can name the `.env` line that filled it in.
  */
 import { InputError } from '../errors.js';
-import { readTextFile } from '../fs/read.js';
+import { readTextFile } from '../fs/index.js';
 import { parseDotenv, type DotenvEntry } from './dotenv.js';
-import type { InterpolationEnvironment } from './interpolate-model.js';
-import type { EnvSource } from '../yaml/origins.js';
+import type { Lookup } from './interpolate.js';
+
+/** The env file line a variable came from. */
+export interface EnvSource {
+  file: string;
+  line: number;
+}
+
+/** What interpolation reads: each variable's value, and the env file line that set it. */
+export interface InterpolationEnvironment {
+  lookup: Lookup;
+  sourceOf(name: string): EnvSource | undefined;
+}
 
 export interface EnvFile {
   /** Absolute. */

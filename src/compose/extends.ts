@@ -5,8 +5,8 @@
  */
 import { InputError, type SourcePosition } from '../errors.js';
 import { extendService } from './merge.js';
-import type { ComposeModel, ComposeService } from './normalize.js';
-import { copyOrigins, originOf } from '../yaml/origins.js';
+import type { ComposeModel, ComposeService } from './model.js';
+import { copyOrigins, originOf } from '../yaml/index.js';
 
 export interface ExtendsSources {
   /** The services of a compose file named by `extends.file`, each in normal form. */

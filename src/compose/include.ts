@@ -8,10 +8,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, type SourcePosition } from '../errors.js';
-import { isMapping, setEntry, type YamlMapping, type YamlValue } from '../yaml/parse.js';
+import { copyOrigin, copyOrigins, isMapping, originOf, setEntry, type YamlMapping, type YamlValue } from '../yaml/index.js';
 import type { EnvFile, ProjectEnvironment } from './environment.js';
-import type { ComposeModel } from './normalize.js';
-import { copyOrigin, copyOrigins, originOf } from '../yaml/origins.js';
+import type { ComposeModel } from './model.js';
 
 export interface IncludedProject {
   /** Absolute; the first is the main file, the others override it. */

@@ -5,13 +5,9 @@
  * checker can tell a literal default from a value filled in from `.env`.
  */
 import { interpolate, needsInterpolation, type Lookup, type VariableReference } from './interpolate.js';
-import type { LoadProblem } from './load.js';
-import { originOf, setOrigin, type EntryKey, type EnvSource, type Origin } from '../yaml/origins.js';
-
-export interface InterpolationEnvironment {
-  lookup: Lookup;
-  sourceOf(name: string): EnvSource | undefined;
-}
+import type { EnvSource, InterpolationEnvironment } from './environment.js';
+import type { ComposeOrigin, LoadProblem } from './model.js';
+import { originOf, setOrigin, type EntryKey } from '../yaml/index.js';
 
 export function interpolateDocument(document: object, environment: InterpolationEnvironment, problems: LoadProblem[]): void {
   const visited = new WeakSet<object>();
@@ -47,7 +43,7 @@ function interpolateEntry(
   (container as Record<EntryKey, unknown>)[key] = result.value;
   const origin = originOf(container, key);
   if (origin === undefined) return;
-  const interpolated: Origin = { ...origin, template, references: result.references };
+  const interpolated: ComposeOrigin = { ...origin, template, references: result.references };
   const envSources = sourcesOf(result.references, environment);
   if (envSources !== undefined) interpolated.envSources = envSources;
   setOrigin(container, key, interpolated);

@@ -15,9 +15,8 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
-import { isMapping, parseYaml, type YamlMapping } from '../yaml/parse.js';
-import { isFile, readTextFile } from '../fs/read.js';
-import { displayPath } from '../fs/display.js';
+import { displayPath, isFile, readTextFile } from '../fs/index.js';
+import { copyOrigins, isMapping, parseYaml, type YamlMapping } from '../yaml/index.js';
 import { discoverComposeFiles } from './discover.js';
 import { parseDotenv, type DotenvEntry } from './dotenv.js';
 import { parseRawEnvFile } from './raw-env-file.js';
@@ -27,61 +26,14 @@ import { applyInclude, type IncludedProject } from './include.js';
 import type { Lookup } from './interpolate.js';
 import { interpolateDocument } from './interpolate-model.js';
 import { mergeModels } from './merge.js';
-import { completeBuild, Normalizer, type ComposeModel, type ComposeService, type EnvFileReference } from './normalize.js';
-import { copyOrigins, type EnvSource } from '../yaml/origins.js';
-import { validateComposeSchema, type SchemaProblem } from './schema.js';
+import type { ComposeDocument, ComposeModel, ComposeProject, ComposeService, EarlierVariable, EnvFileRead, EnvFileReference, LoadOptions, LoadProblem } from './model.js';
+import { completeBuild, Normalizer } from './normalize.js';
+import { validateComposeSchema } from './schema.js';
 import { wellFormedPart } from './validate.js';
 
-export { originOf, originsOf, type Origin } from '../yaml/origins.js';
-export type { ComposeModel, ComposeService, EnvFileReference, MountedResource, ServiceBuild } from './normalize.js';
-export type { ProjectEnvironment } from './environment.js';
 
-export interface LoadOptions {
-  /** `-f`, repeatable, relative to `cwd`. */
-  files?: string[];
-  /** `--project-directory`, relative to `cwd`. */
-  projectDirectory?: string;
-  /** `--env-file`, repeatable, relative to `cwd`; by default the project directory's `.env`, if any. */
-  envFiles?: string[];
-  /** The shell environment. */
-  environment: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-}
 
-/** Something wrong that the checker reports as a finding, without refusing the project. */
-export interface LoadProblem extends SourcePosition {
-  message: string;
-}
 
-/** A YAML document of a compose file as Compose validates it: interpolated, not yet merged. */
-export interface ComposeDocument {
-  /** As findings name it. */
-  file: string;
-  /** Interpolated, before merging: what Compose validates. */
-  data: YamlMapping;
-  schemaProblems: SchemaProblem[];
-}
-
-export interface ComposeProject {
-  name: string;
-  /** The project directory, absolute. */
-  workingDir: string;
-  /** Every file read (compose files, env files), relative to `cwd` as findings name them. */
-  files: string[];
-  /** The text of every file in `files`, by that name: for suppression comments and code frames. */
-  sources: ReadonlyMap<string, string>;
-  /** The effective configuration, in the normal form of `normalize.ts`; look positions up with `originOf`. */
-  model: ComposeModel;
-  /** Every document of the project's compose files (included ones too, not those only extended), in load order. */
-  documents: ComposeDocument[];
-  /** Every distinct reading of an env file: Compose reads one per service, after that service's earlier env files. */
-  envFileReads: EnvFileRead[];
-  /** Each service's env files as Compose reads them for it, in order; a missing optional one is left out. */
-  serviceEnvFiles: Map<string, EnvFileRead[]>;
-  /** The interpolation environment: `lookup`, `sourceOf(name)` and the `.env` statements. */
-  projectEnv: ProjectEnvironment;
-  problems: LoadProblem[];
-}
 
 export function loadComposeProject(options: LoadOptions): ComposeProject {
   const cwd = resolve(options.cwd);
@@ -207,22 +159,7 @@ function completeBuilds(model: ComposeModel, projectDirectory: string): ComposeM
   return completed;
 }
 
-/** A variable an earlier env file of the same service set. */
-export interface EarlierVariable {
-  value: string;
-  /** The line that set it. */
-  source: EnvSource;
-}
 
-export interface EnvFileRead {
-  /** Absolute. */
-  path: string;
-  entries: DotenvEntry[];
-  /** What the env files read before this one set: Compose looks there first when it interpolates. */
-  before: ReadonlyMap<string, EarlierVariable>;
-  /** The services that read the file so. */
-  readers: string[];
-}
 
 const ENV_FILE_FORMATS: Record<string, (text: string, file: string, lookup: Lookup) => DotenvEntry[]> = {
   // No `format:`: Compose's own .env syntax.

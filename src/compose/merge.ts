@@ -13,9 +13,9 @@
  * - `!override` replaces whatever was there; `!reset` removes it.
  * Nothing is changed in place: merged containers are new, with the origins of their entries.
  */
-import { isMapping, setEntry, type YamlMapping, type YamlValue } from '../yaml/parse.js';
-import { isKeptAsList, markKeptAsList, type ComposeModel, type ComposeService } from './normalize.js';
-import { copyOrigin, deleteOrigin, originOf, originsOf, setOrigin } from '../yaml/origins.js';
+import { copyOrigin, deleteOrigin, isMapping, originOf, originsOf, setEntry, setOrigin, type YamlMapping, type YamlValue } from '../yaml/index.js';
+import type { ComposeModel, ComposeService } from './model.js';
+import { isKeptAsList, markKeptAsList } from './normalize.js';
 
 type Merger = (base: YamlValue, override: YamlValue) => YamlValue;
 

@@ -14,56 +14,13 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { SourcePosition } from '../errors.js';
-import { isMapping, setEntry, type YamlMapping, type YamlValue } from '../yaml/parse.js';
-import { formatGoNumber } from '../yaml/scalars.js';
-import type { LoadProblem } from './load.js';
-import { copyOrigin, copyOrigins, originOf, setOrigin, type Origin } from '../yaml/origins.js';
+import { copyOrigin, copyOrigins, formatGoNumber, isMapping, type Origin, originOf, setEntry, setOrigin, type YamlMapping, type YamlValue } from '../yaml/index.js';
+import type { ComposeModel, ComposeService, EnvFileReference, LoadProblem, MountedResource, ServiceBuild } from './model.js';
 
-export interface ComposeModel {
-  services: Record<string, ComposeService>;
-  [key: string]: unknown;
-}
 
-export interface ComposeService {
-  environment?: Record<string, string | null>;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  env_file?: EnvFileReference[];
-  build?: ServiceBuild;
-  command?: string | string[] | null;
-  entrypoint?: string | string[] | null;
-  healthcheck?: { test?: string | string[]; [key: string]: unknown };
-  secrets?: MountedResource[];
-  configs?: MountedResource[];
-  extends?: { service: string; file?: string };
-  [key: string]: unknown;
-}
 
-export interface ServiceBuild {
-  /** Absolute, unless it is a URL (a Git repository, a remote tarball). Set once files are merged. */
-  context: string;
-  /** As written until files are merged; then absolute (`<context>/Dockerfile` by default), unless inlined or remote. */
-  dockerfile?: string;
-  args?: Record<string, string | null>;
-  labels?: Record<string, string>;
-  secrets?: MountedResource[];
-  [key: string]: unknown;
-}
 
-export interface EnvFileReference {
-  /** Absolute. */
-  path: string;
-  required: boolean;
-  format?: string;
-  /** Where the path was written. */
-  origin: SourcePosition;
-}
 
-export interface MountedResource {
-  source: string;
-  target?: string;
-  [key: string]: unknown;
-}
 
 /** How a list entry without `=` reads in each kind of map. */
 type BareEntry = 'null' | 'empty';

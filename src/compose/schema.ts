@@ -9,10 +9,10 @@
  * sentence a person needs. Messages name key paths and schema terms, never a value of the file.
  *
  * The schema is the one the dclint package ships, compiled ahead of time by
- * scripts/generate-compose-schema.mjs into ../generated/compose-schema-validator.ts.
+ * scripts/generate-compose-schema.mjs into schema-validator.generated.ts.
  */
 import type { ErrorObject } from 'ajv';
-import generatedValidator from '../generated/compose-schema-validator.js';
+import generatedValidator from './schema-validator.generated.js';
 
 export type ComposePath = (string | number)[];
 

@@ -1,5 +1,4 @@
-import type { YamlMapping } from '../yaml/parse.js';
-import { copyOrigins } from '../yaml/origins.js';
+import { copyOrigins, type YamlMapping } from '../yaml/index.js';
 import type { SchemaProblem } from './schema.js';
 
 /**

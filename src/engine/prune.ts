@@ -1,5 +1,4 @@
-import { externalSecretName } from '../manifest/model.js';
-import type { Manifest } from '../manifest/schema.js';
+import { externalSecretName, type Manifest } from '../manifest/index.js';
 import { engineFailure, type Engine } from './docker.js';
 import { listServices, secretRefs, type SwarmService } from './services.js';
 import { LABEL_SECRET, LABEL_STACK, listSecrets, removeSecret, type SwarmSecret } from './swarm-secrets.js';

@@ -1,4 +1,4 @@
-import type { Manifest } from '../manifest/schema.js';
+import type { Manifest } from '../manifest/index.js';
 import { engineFailure, type Engine } from './docker.js';
 import { sha256Hex } from './hash.js';
 import { describeSource, readSecretValue, sourceOf } from './sources.js';

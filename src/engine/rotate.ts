@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { writeFilesAtomically } from '../fs/atomic.js';
+import { writeFilesAtomically } from '../fs/index.js';
 import { generate } from '../generate/index.js';
-import { parseManifest, type LoadedManifest } from '../manifest/load.js';
-import { externalSecretName } from '../manifest/model.js';
+import { externalSecretName, type LoadedManifest, parseManifest } from '../manifest/index.js';
 import { waitForConvergence } from './converge.js';
 import { EngineError, engineFailure, type Engine } from './docker.js';
 import { sha256Hex } from './hash.js';

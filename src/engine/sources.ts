@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { secretFile } from '../generate/compose.js';
-import type { Manifest, SecretSource } from '../manifest/schema.js';
+import { secretFile } from '../layout.js';
+import type { Manifest, SecretSource } from '../manifest/index.js';
 
 /** Where the production value of a secret comes from; the dev file when the manifest names no source. */
 export function sourceOf(manifest: Manifest, secret: string): SecretSource {

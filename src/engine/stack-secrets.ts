@@ -1,9 +1,7 @@
 import { parse } from 'yaml';
 import { UsageError } from '../errors.js';
 import { generate } from '../generate/index.js';
-import type { LoadedManifest } from '../manifest/load.js';
-import { environmentNames } from '../manifest/model.js';
-import type { Manifest } from '../manifest/schema.js';
+import { environmentNames, type LoadedManifest, type Manifest } from '../manifest/index.js';
 
 /** A runtime secret as the stack file of a Swarm environment refers to it. */
 export interface ExternalSecret {

@@ -1,20 +1,13 @@
 import { dirname, posix, relative, resolve } from 'node:path';
 import { rewriteConfigFiles, rewriteVolumeSources } from './host-paths.js';
-import { externalSecretName, RUN_SECRETS, secretMounts, type SecretMount } from '../manifest/model.js';
-import type { Manifest, ManifestService } from '../manifest/schema.js';
-import { PASS_THROUGH_KEYS } from '../manifest/schema.js';
-import { COMMON_ENV_FILE, environmentEnvFile } from './env-files.js';
+import { COMMON_ENV_FILE, environmentEnvFile, RUN_SECRETS, secretFile } from '../layout.js';
+import { externalSecretName, type Manifest, type ManifestService, PASS_THROUGH_KEYS, type SecretMount, secretMounts } from '../manifest/index.js';
 import { generatedHeader } from './header.js';
 import { isPlainObject, mergeOverride } from './merge.js';
 import { composeYaml } from './yaml-output.js';
 import { acceptedSince, IGNORED, INSTEAD, SERVICE, SERVICE_EXTENSIONS } from '../swarm-format.js';
 
 export type Target = 'compose' | 'swarm';
-
-export const SECRETS_DIR = 'secrets';
-export function secretFile(name: string): string {
-  return `${SECRETS_DIR}/${name}.txt`;
-}
 
 export interface GeneratedCompose {
   content: string;

@@ -1,14 +1,7 @@
-import { configValueIn, environmentNames, isPerEnvironment } from '../manifest/model.js';
-import type { Manifest } from '../manifest/schema.js';
+import { COMMON_ENV_FILE, environmentEnvFile } from '../layout.js';
+import { configValueIn, environmentNames, isPerEnvironment, type Manifest } from '../manifest/index.js';
 import { generatedHeader } from './header.js';
 import type { GenerationProblem } from './problems.js';
-
-export const CONFIG_DIR = 'config';
-export const COMMON_ENV_FILE = `${CONFIG_DIR}/common.env`;
-
-export function environmentEnvFile(environment: string): string {
-  return `${CONFIG_DIR}/${environment}.env`;
-}
 
 type Target = 'compose' | 'swarm';
 

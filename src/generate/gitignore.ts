@@ -1,8 +1,6 @@
-import { SECRETS_DIR } from './compose.js';
+import { SECRET_FILES_PATTERN } from '../layout.js';
 
-export const GITIGNORE = '.gitignore';
-const IGNORED_SECRETS = `${SECRETS_DIR}/*.txt`;
-const BLOCK = `# planes: secret files never leave this machine (the .example files are committed)\n${IGNORED_SECRETS}\n`;
+const BLOCK = `# planes: secret files never leave this machine (the .example files are committed)\n${SECRET_FILES_PATTERN}\n`;
 
 /**
  * The user owns .gitignore: planes only appends its entry when it is missing and leaves
@@ -10,7 +8,7 @@ const BLOCK = `# planes: secret files never leave this machine (the .example fil
  */
 export function gitignoreWithSecrets(current: string | undefined): string {
   const text = current ?? '';
-  if (text.split(/\r?\n/).some((line) => line.trim() === IGNORED_SECRETS || line.trim() === `/${IGNORED_SECRETS}`)) return text;
+  if (text.split(/\r?\n/).some((line) => line.trim() === SECRET_FILES_PATTERN || line.trim() === `/${SECRET_FILES_PATTERN}`)) return text;
   const separator = text === '' || text.endsWith('\n') ? '' : '\n';
   return `${text}${separator}${text === '' ? '' : '\n'}${BLOCK}`;
 }

@@ -1,13 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isFile } from '../fs/read.js';
+import { isFile } from '../fs/index.js';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { ManifestError, type LoadedManifest } from '../manifest/load.js';
-import { environmentNames } from '../manifest/model.js';
+import { environmentNames, type LoadedManifest, ManifestError } from '../manifest/index.js';
 import { composeFile } from './compose.js';
 import { envFiles } from './env-files.js';
 import { secretExamples } from './examples.js';
-import { GITIGNORE, gitignoreWithSecrets } from './gitignore.js';
+import { gitignoreWithSecrets } from './gitignore.js';
+import { GITIGNORE } from '../layout.js';
+
+export { envFiles } from './env-files.js';
+export { rewriteConfigFiles, rewriteVolumeSources } from './host-paths.js';
 
 export interface GeneratedFile {
   /** Relative to the project root, `/`-separated. */

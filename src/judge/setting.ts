@@ -17,15 +17,12 @@
  *
  * Messages name variables and files, never a value: values appear only through describeValue.
  */
-import type { EnvSource, Origin } from '../yaml/origins.js';
-import { interpolate, type VariableReference } from '../compose/interpolate.js';
-import type { SourcePosition } from '../errors.js';
+import { type ComposeOrigin, type EnvSource, interpolate, type InterpolationEnvironment, type VariableReference } from '../compose/index.js';
 import { detectPasswordArguments, type CommandLineMatch } from './command-line.js';
 import { classifyName } from './names.js';
 import { describeValue } from './redact.js';
 import { detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type CredentialMatch } from './values.js';
-import type { Severity } from '../report/finding.js';
-import type { CheckContext } from '../check/rule.js';
+import type { Severity } from '../report/index.js';
 
 /** Where a setting lands; it decides what the secret leaks into and what to do instead. */
 export type Place = 'environment' | 'env-file' | 'build-arg' | 'dockerfile-arg' | 'dockerfile-env' | 'label';
@@ -332,7 +329,7 @@ function warning(message: string): Verdict {
  * How a compose string-map entry was written, from its origin. A list item's template is the
  * whole `NAME=value`: only the value part is kept.
  */
-export function writtenIn(origin: Origin | undefined): Written | undefined {
+export function writtenIn(origin: ComposeOrigin | undefined): Written | undefined {
   if (origin?.references === undefined) return undefined;
   const template = origin.template;
   const listItem = origin.key !== undefined && origin.key.line === origin.value.line && origin.key.column === origin.value.column;
@@ -344,9 +341,8 @@ export function writtenIn(origin: Origin | undefined): Written | undefined {
 }
 
 /** A compose string-map entry (environment, build args) as a setting to judge. */
-export function composeSetting(context: CheckContext, place: Place, name: string, value: string | null, origin: Origin | undefined): Setting {
+export function composeSetting(projectEnv: InterpolationEnvironment, place: Place, name: string, value: string | null, origin: ComposeOrigin | undefined): Setting {
   const written = writtenIn(origin);
-  const { projectEnv } = context.project;
   const source = projectEnv.sourceOf(name);
   return {
     place,
@@ -355,12 +351,4 @@ export function composeSetting(context: CheckContext, place: Place, name: string
     ...(written === undefined ? {} : { written }),
     ...(value === null ? { host: { value: projectEnv.lookup(name), ...(source === undefined ? {} : { source }) } } : {}),
   };
-}
-
-/** Where a finding on a compose entry points: its key, else its value, else the top of the first compose file. */
-export function entryPosition(context: CheckContext, origin: Origin | undefined): SourcePosition {
-  const position = origin?.key ?? origin?.value;
-  if (position !== undefined) return position;
-  const file = context.project.files.find((candidate) => /\.ya?ml$/.test(candidate)) ?? context.project.files[0] ?? '.';
-  return { file, line: 1, column: 1 };
 }

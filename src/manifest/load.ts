@@ -3,12 +3,10 @@ import { relative } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UsageError, formatPosition, type SourcePosition } from '../errors.js';
-import { readTextFile } from '../fs/read.js';
+import { readTextFile } from '../fs/index.js';
 import { locate, type YamlPath } from './locate.js';
 import { manifestSchema, type Manifest } from './schema.js';
 import { semanticProblems } from './rules.js';
-
-export { DEFAULT_MANIFEST } from './paths.js';
 
 export interface ManifestProblem {
   position: SourcePosition;

@@ -12,8 +12,6 @@ export interface SecretMount {
   gid?: string;
 }
 
-export const RUN_SECRETS = '/run/secrets';
-
 export function secretMounts(service: ManifestService): SecretMount[] {
   const secrets = service.secrets ?? {};
   if (Array.isArray(secrets)) return secrets.map((secret) => ({ secret, target: secret }));

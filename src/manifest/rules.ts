@@ -1,5 +1,4 @@
-import { classifyName } from '../judge/names.js';
-import { detectCredentials } from '../judge/values.js';
+import { classifyName, detectCredentials } from '../judge/index.js';
 import { configValueIn, environmentNames, isPerEnvironment, secretMounts } from './model.js';
 import type { Manifest } from './schema.js';
 import type { YamlPath } from './locate.js';

@@ -3,9 +3,7 @@
  * (judgeSetting), so that a migrated project passes `planes check` by construction; the
  * reasons shown to the user come from the detectors the judgement rests on.
  */
-import { judgeSetting } from '../judge/setting.js';
-import { classifyName } from '../judge/names.js';
-import { detectCredentials, isHarmlessValue, isPlaceholder } from '../judge/values.js';
+import { classifyName, detectCredentials, isHarmlessValue, isPlaceholder, judgeSetting } from '../judge/index.js';
 import type { SourceSetting } from './source.js';
 
 export type Classification =

@@ -5,8 +5,7 @@
  * healthcheck in exec form becomes a CMD-SHELL to do so; other exec forms cannot, and are
  * reported.
  */
-import { detectPasswordArguments } from '../judge/command-line.js';
-import { describeValue } from '../judge/redact.js';
+import { describeValue, detectPasswordArguments } from '../judge/index.js';
 import { argumentsHoldPassword, containsStandingAlone, scriptOfArguments, splitCommandLine, substituteInScript, type Substitution } from './shell.js';
 
 export interface CommandSecret {

@@ -3,8 +3,9 @@
  * every service that reads config (they all get config/common.env), so a setting two services
  * give different values cannot be expressed, and a name env files cannot carry cannot either.
  */
-import { configKey } from '../manifest/schema.js';
-import { describeValue } from '../judge/redact.js';
+import { COMMON_ENV_FILE, MANIFEST_FILE } from '../layout.js';
+import { configKey } from '../manifest/index.js';
+import { describeValue } from '../judge/index.js';
 import type { ReviewItem, SettingRow } from './report.js';
 import type { SourceSetting } from './source.js';
 
@@ -31,7 +32,7 @@ export function planConfig(settings: readonly ConfigSetting[]): ConfigPlan {
       plan.reviews.push({ level, service: setting.service, where: setting.where, message: `${setting.key}: ${why}` });
     };
     if (setting.value === undefined) {
-      leftOut('the host does not set it here, so Compose leaves it out too; add it to config in compose/stack.yaml if the service needs it', 'review');
+      leftOut(`the host does not set it here, so Compose leaves it out too; add it to config in ${MANIFEST_FILE} if the service needs it`, 'review');
       continue;
     }
     if (!configKey.safeParse(setting.key).success) {
@@ -48,14 +49,14 @@ export function planConfig(settings: readonly ConfigSetting[]): ConfigPlan {
       plan.config[setting.key] = setting.value;
     }
     plan.byService.set(setting.service, [...(plan.byService.get(setting.service) ?? []), setting.key]);
-    plan.rows.push({ ...row, plane: 'config', lands: 'config/common.env' });
+    plan.rows.push({ ...row, plane: 'config', lands: COMMON_ENV_FILE });
     if (setting.interpolated) {
       const from = setting.interpolated.sources.map((source) => `${source.file}:${source.line}`);
       plan.reviews.push({
         level: 'review',
         service: setting.service,
         where: setting.where,
-        message: `${setting.key} was filled in from ${setting.interpolated.variables.map((name) => `\${${name}}`).join(', ')}${from.length > 0 ? ` (${from.join(', ')})` : ''}; config holds the value it had now: give it per environment in compose/stack.yaml if it differs`,
+        message: `${setting.key} was filled in from ${setting.interpolated.variables.map((name) => `\${${name}}`).join(', ')}${from.length > 0 ? ` (${from.join(', ')})` : ''}; config holds the value it had now: give it per environment in ${MANIFEST_FILE} if it differs`,
       });
     }
     if (setting.fromHost) {

@@ -13,6 +13,7 @@ import { checkDestination, projectFiles, writeProject } from './write.js';
 
 export { formatReport, isClean, type MigrationReport } from './report.js';
 export type { LocalImageLookup } from './process.js';
+export { inspectLocalImage } from './local-images.js';
 
 export interface MigrateOptions {
   cwd: string;

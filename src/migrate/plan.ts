@@ -3,26 +3,18 @@
  * route the paths of mounted secrets, plan the config plane, name the secrets, plan each
  * service, and define the secrets and build secrets with the values that go to secrets/*.txt.
  */
-import { describeValue } from '../judge/redact.js';
-import { isPlaceholder } from '../judge/values.js';
-import { classifyName } from '../judge/names.js';
-import { envFiles } from '../generate/env-files.js';
-import { manifestSchema } from '../manifest/schema.js';
+import { COMMON_ENV_FILE, DEFAULT_ENVIRONMENTS, MANIFEST_FILE, secretFile } from '../layout.js';
+import { classifyName, describeValue, isPlaceholder } from '../judge/index.js';
+import { envFiles, rewriteConfigFiles } from '../generate/index.js';
+import { manifestSchema } from '../manifest/index.js';
 import { classify, type Classification } from './classify.js';
 import { dropConfig, planConfig, type ConfigPlan, type ConfigSetting } from './config.js';
-import { rewriteConfigFiles } from '../generate/host-paths.js';
 import { fromOut } from './paths.js';
 import type { LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';
 import { nameSecrets, type NamedSecret, type SecretUse } from './secrets.js';
 import { escapeDollars, mountTarget, planService, type MountedSecret, type MovedSetting, type PathSetting } from './service.js';
 import type { Source, SourceSetting } from './source.js';
-
-export const MANIFEST_FILE = 'compose/stack.yaml';
-export const ENVIRONMENTS = {
-  dev: { target: 'compose', file: 'docker-compose.yml' },
-  prod: { target: 'swarm', file: 'docker-compose.prod.yml' },
-} as const;
 
 export interface PlanOptions {
   /** Absolute. */
@@ -97,7 +89,7 @@ export function planMigration(source: Source, options: PlanOptions): MigrationPl
 
   const manifest: Record<string, unknown> = {
     name,
-    environments: ENVIRONMENTS,
+    environments: DEFAULT_ENVIRONMENTS,
     ...(Object.keys(configPlan.config).length > 0 ? { config: configPlan.config } : {}),
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     ...(Object.keys(buildSecrets).length > 0 ? { build_secrets: buildSecrets } : {}),
@@ -123,12 +115,12 @@ function defineSecrets(
     const definition = secret.build ? buildSecretDefinition(source, secret, outDir) : runtimeSecretDefinition(source, secret, reviews);
     (secret.build ? buildSecrets : secrets)[secret.name] = definition;
     // A build secret read from a host file or variable stays there; every other value goes to its file.
-    if (secret.build && !('file' in definition && definition.file === `secrets/${secret.name}.txt`)) continue;
+    if (secret.build && !('file' in definition && definition.file === secretFile(secret.name))) continue;
     const text = secret.value?.toString('utf8');
     if (secret.value === undefined) {
-      reviews.push({ level: 'review', message: `the secret ${secret.name} has no value here: put it in secrets/${secret.name}.txt (planes setup lists what is missing)` });
+      reviews.push({ level: 'review', message: `the secret ${secret.name} has no value here: put it in ${secretFile(secret.name)} (planes setup lists what is missing)` });
     } else if (text === undefined || !Buffer.from(text).equals(secret.value)) {
-      reviews.push({ level: 'blocker', message: `the secret ${secret.name} is binary; planes migrate writes text only: copy its file to secrets/${secret.name}.txt (mode 0600) by hand` });
+      reviews.push({ level: 'blocker', message: `the secret ${secret.name} is binary; planes migrate writes text only: copy its file to ${secretFile(secret.name)} (mode 0600) by hand` });
     } else {
       secretFiles.push({ name: secret.name, value: text });
     }
@@ -179,7 +171,7 @@ function routePaths(source: Source, classified: Classified[], rows: SettingRow[]
 
 /** Values that an env file read by both Compose and docker stack cannot carry unchanged. */
 function checkEnvFileValues(name: string, plan: ConfigPlan): void {
-  const parsed = manifestSchema.safeParse({ name, environments: ENVIRONMENTS, config: plan.config, services: {} });
+  const parsed = manifestSchema.safeParse({ name, environments: DEFAULT_ENVIRONMENTS, config: plan.config, services: {} });
   if (!parsed.success) return;
   for (const problem of envFiles(parsed.data, MANIFEST_FILE).problems) {
     const key = String(problem.path[1]);
@@ -232,7 +224,7 @@ function runtimeSecretDefinition(source: Source, secret: NamedSecret, reviews: R
   const original = composeSecret && source.secrets.get(composeSecret.key);
   if (from.length > 1) reviews.push({ level: 'review', message: `one secret ${secret.name} for ${from.join(', ')}: they hold the same value (${describeValue((secret.value ?? Buffer.alloc(0)).toString('utf8'))}); split it if they should differ` });
   if (original?.kind === 'external') {
-    reviews.push({ level: 'review', message: `the compose secret ${original.name} was external (${original.externalName ?? original.name} in Swarm); the prod stack expects <stack>_${secret.name}: create it with planes secrets push --env prod, and put its dev value in secrets/${secret.name}.txt` });
+    reviews.push({ level: 'review', message: `the compose secret ${original.name} was external (${original.externalName ?? original.name} in Swarm); the prod stack expects <stack>_${secret.name}: create it with planes secrets push --env prod, and put its dev value in ${secretFile(secret.name)}` });
   }
   return {
     description: `moved by planes migrate from ${from.join(', ')}`,
@@ -247,7 +239,7 @@ function buildSecretDefinition(source: Source, secret: NamedSecret, outDir: stri
   if (original?.kind === 'environment' && original.variable) return { env: original.variable };
   const arg = secret.uses.find((use) => use.kind === 'build-arg');
   if (secret.value === undefined && arg) return { env: arg.key };
-  return { file: `secrets/${secret.name}.txt` };
+  return { file: secretFile(secret.name) };
 }
 
 /** The config plane is one env file for all: a service also receives the config of the others. */
@@ -255,7 +247,7 @@ function sharedConfigReviews(byService: Map<string, string[]>, keys: string[], r
   for (const [service, own] of byService) {
     const others = keys.filter((key) => !own.includes(key));
     if (own.length > 0 && others.length > 0) {
-      reviews.push({ level: 'review', service, message: `also receives ${others.join(', ')} (config of other services): every service that reads config gets config/common.env whole` });
+      reviews.push({ level: 'review', service, message: `also receives ${others.join(', ')} (config of other services): every service that reads config gets ${COMMON_ENV_FILE} whole` });
     }
   }
 }

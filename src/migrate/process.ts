@@ -4,8 +4,8 @@
  * image already on this machine (the lookup never pulls one).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import type { ComposeService } from '../compose/load.js';
-import { parseDockerfile, type DockerfileInstruction } from '../dockerfile/parse.js';
+import type { ComposeService } from '../compose/index.js';
+import { type DockerfileInstruction, parseDockerfile } from '../dockerfile/index.js';
 import { knownProcess, type ImageProcess } from './images.js';
 
 /** ENTRYPOINT and CMD of an image present on this machine; undefined when it is not. */

@@ -5,14 +5,13 @@
  * Compose. What the manifest cannot express is left out and reported.
  */
 import { resolve } from 'node:path';
-import type { ComposeService, MountedResource } from '../compose/load.js';
-import { classifyName } from '../judge/names.js';
-import { describeValue } from '../judge/redact.js';
-import { RUN_SECRETS } from '../manifest/model.js';
-import { PASS_THROUGH_KEYS } from '../manifest/schema.js';
+import type { ComposeService, MountedResource } from '../compose/index.js';
+import { classifyName, describeValue } from '../judge/index.js';
+import { MANIFEST_FILE, RUN_SECRETS, secretFile } from '../layout.js';
+import { PASS_THROUGH_KEYS } from '../manifest/index.js';
 import { secureCommandLines, type CommandSecret } from './commands.js';
 import { fileVariableOf, imageRepository, lacksShell } from './images.js';
-import { rewriteVolumeSources } from '../generate/host-paths.js';
+import { rewriteVolumeSources } from '../generate/index.js';
 import { fromOut } from './paths.js';
 import { imageProcess, type LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';
@@ -106,7 +105,7 @@ export function planService(input: ServiceInput): ServicePlan {
       key: `secret ${mount.source}`,
       where,
       plane: 'secret',
-      lands: `secrets/${secret}.txt at ${targetPath(targetOf(secret))}`,
+      lands: `${secretFile(secret)} at ${targetPath(targetOf(secret))}`,
       reasons: ['already a compose secret'],
       value: value === undefined ? 'unknown here' : describeValue(value.toString('utf8')),
     });
@@ -125,13 +124,13 @@ export function planService(input: ServiceInput): ServicePlan {
     let lands: string;
     if (fileVariable !== undefined && !taken) {
       mount.env = fileVariable;
-      lands = `secrets/${secret}.txt, read by ${imageRepository(image)} through ${fileVariable}=${path} (its *_FILE convention)`;
+      lands = `${secretFile(secret)}, read by ${imageRepository(image)} through ${fileVariable}=${path} (its *_FILE convention)`;
     } else if (classifyName(setting.key).expectsPath) {
       mount.env = setting.key;
-      lands = `secrets/${secret}.txt; ${setting.key}=${path} now holds its path`;
+      lands = `${secretFile(secret)}; ${setting.key}=${path} now holds its path`;
     } else {
       wrapped.push({ variable: setting.key, path });
-      lands = `secrets/${secret}.txt at ${path}, exported as ${setting.key} by an entrypoint wrapper (${imageRepository(image)} has no *_FILE convention planes knows)`;
+      lands = `${secretFile(secret)} at ${path}, exported as ${setting.key} by an entrypoint wrapper (${imageRepository(image)} has no *_FILE convention planes knows)`;
     }
     rows.push(row(setting, 'secret', lands, moved.reasons));
     for (const note of moved.notes) review('review', note, setting.where);
@@ -139,7 +138,7 @@ export function planService(input: ServiceInput): ServicePlan {
       const from = setting.interpolated.sources.map((source) => `${source.file}:${source.line}`);
       const variables = setting.interpolated.variables.map((variable) => `\${${variable}}`).join(', ');
       const where = from.length > 0 ? from.join(', ') : 'the shell';
-      review('review', `${setting.key} was filled in from ${variables} (${where}); its value now lives in secrets/${secret}.txt, and the new project does not read ${from.length > 0 ? 'that file' : 'the shell'}: remove the value there`, setting.where);
+      review('review', `${setting.key} was filled in from ${variables} (${where}); its value now lives in ${secretFile(secret)}, and the new project does not read ${from.length > 0 ? 'that file' : 'the shell'}: remove the value there`, setting.where);
     }
   }
 
@@ -247,7 +246,7 @@ function wrapper(
     if (process === undefined) {
       review(
         'blocker',
-        `${variables}: ${imageRepository(image)} has no *_FILE convention planes knows, and planes does not know its ENTRYPOINT and CMD (not in its table, no Dockerfile to read, not on this machine: planes never pulls); the secret is mounted but not exported. Either make the program read ${wrapped.map((w) => w.path).join(', ')}, or add to the service in compose/stack.yaml: entrypoint: ["/bin/sh", "-c", ${JSON.stringify(script.split('$').join('$$'))}, "sh", <the image's ENTRYPOINT…>] and command: <the image's CMD, unless the service sets one>`,
+        `${variables}: ${imageRepository(image)} has no *_FILE convention planes knows, and planes does not know its ENTRYPOINT and CMD (not in its table, no Dockerfile to read, not on this machine: planes never pulls); the secret is mounted but not exported. Either make the program read ${wrapped.map((w) => w.path).join(', ')}, or add to the service in ${MANIFEST_FILE}: entrypoint: ["/bin/sh", "-c", ${JSON.stringify(script.split('$').join('$$'))}, "sh", <the image's ENTRYPOINT…>] and command: <the image's CMD, unless the service sets one>`,
       );
       return {};
     }
@@ -288,7 +287,7 @@ function planBuild(input: ServiceInput, review: (level: ReviewItem['level'], mes
     rows.push(row(setting, 'build arg', 'build.args (not secret; it persists in the image)', ['not a secret']));
   }
   for (const moved of input.buildSecretArgs) {
-    rows.push(row(moved.setting, 'build secret', `secrets/${moved.secret}.txt, mounted in the build as id=${moved.secret}`, moved.reasons));
+    rows.push(row(moved.setting, 'build secret', `${secretFile(moved.secret)}, mounted in the build as id=${moved.secret}`, moved.reasons));
     review('blocker', `build arg ${moved.setting.key} moved to the build secret ${moved.secret}: the Dockerfile must read it with RUN --mount=type=secret,id=${moved.secret} (cat /run/secrets/${moved.secret}) instead of ARG ${moved.setting.key}`, moved.setting.where);
   }
   const secrets = [...new Set([...input.buildSecretArgs.map((moved) => moved.secret), ...input.buildMounted.map((mounted) => mounted.secret)])];

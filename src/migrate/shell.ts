@@ -1,5 +1,4 @@
-import { classifyName } from '../judge/names.js';
-import { detectCredentials } from '../judge/values.js';
+import { classifyName, detectCredentials } from '../judge/index.js';
 
 /**
  * Shell text that migration writes: reading a secret from its file where a command line held

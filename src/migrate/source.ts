@@ -5,12 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { displayPath } from '../fs/display.js';
-import type { DotenvEntry } from '../compose/dotenv.js';
-import type { VariableReference } from '../compose/interpolate.js';
-import { loadComposeProject, originOf, originsOf, type ComposeProject, type ComposeService, type EnvFileRead, type LoadOptions } from '../compose/load.js';
-import type { EnvSource } from '../yaml/origins.js';
-import { writtenIn, type Place, type Setting } from '../judge/setting.js';
+import { type ComposeProject, type ComposeService, type DotenvEntry, type EnvFileRead, type EnvSource, loadComposeProject, type LoadOptions, originOf, originsOf, type VariableReference } from '../compose/index.js';
+import { displayPath } from '../fs/index.js';
+import { type Place, type Setting, writtenIn } from '../judge/index.js';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
 
 /** One variable or build argument of one service, as the container (or the build) gets it. */

@@ -9,11 +9,11 @@ import { chmodSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { UsageError } from '../errors.js';
-import { writeFilesAtomically, type PlannedWrite } from '../fs/atomic.js';
-import { SECRETS_DIR, secretFile } from '../generate/compose.js';
+import { type PlannedWrite, writeFilesAtomically } from '../fs/index.js';
+import { MANIFEST_FILE, SECRETS_DIR, secretFile } from '../layout.js';
 import { generate } from '../generate/index.js';
-import { parseManifest } from '../manifest/load.js';
-import { MANIFEST_FILE, type MigrationPlan } from './plan.js';
+import { parseManifest } from '../manifest/index.js';
+import type { MigrationPlan } from './plan.js';
 
 export interface ProjectFiles {
   writes: PlannedWrite[];

@@ -1,7 +1,5 @@
-import { COMMON_ENV_FILE, environmentEnvFile } from '../generate/env-files.js';
-import { secretFile } from '../generate/compose.js';
-import { configValueIn, environmentNames, externalSecretName, isPerEnvironment, RUN_SECRETS, secretMounts } from '../manifest/model.js';
-import type { Manifest } from '../manifest/schema.js';
+import { COMMON_ENV_FILE, environmentEnvFile, RUN_SECRETS, secretFile } from '../layout.js';
+import { configValueIn, environmentNames, externalSecretName, isPerEnvironment, type Manifest, secretMounts } from '../manifest/index.js';
 
 export type Plane = 'build' | 'config' | 'secret' | 'external';
 

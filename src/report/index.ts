@@ -1,9 +1,14 @@
+/**
+ * The report of `planes check` and `planes audit`: the finding contract and the formatters
+ * that print it. Formatters are pure: the caller decides colour and reads sources.
+ */
 import type { Report } from './finding.js';
 import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
 import { formatSarif, type SarifFormatOptions } from './sarif.js';
 import { formatText, type TextFormatOptions } from './text.js';
 
+export type { Finding, Report, Severity, Summary } from './finding.js';
 export type { RuleDescription } from './sarif.js';
 
 /** The `--format` choices; the first is the default. */

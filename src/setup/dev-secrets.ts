@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { secretFile, SECRETS_DIR } from '../generate/compose.js';
-import { secretMounts } from '../manifest/model.js';
-import type { Manifest } from '../manifest/schema.js';
+import { secretExampleFile, secretFile, SECRETS_DIR } from '../layout.js';
+import { type Manifest, secretMounts } from '../manifest/index.js';
 import { randomSecret } from './random.js';
 
 export interface SetupResult {
@@ -47,7 +46,7 @@ export function setupDevSecrets(manifest: Manifest, root: string): SetupResult {
       createSecretFile(path, secret.example, mode);
       result.fromExample.push(file);
     } else {
-      const example = `${file}.example`;
+      const example = secretExampleFile(name);
       result.missing.push({ name, file, example, ...(secret.description ? { description: secret.description } : {}) });
     }
   }

@@ -8,7 +8,6 @@
  * Every stage that builds a new container from old ones copies the entries it carries over.
  */
 import type { SourcePosition } from '../errors.js';
-import type { VariableReference } from '../compose/interpolate.js';
 
 export type EntryKey = string | number;
 
@@ -26,17 +25,6 @@ export interface Origin {
   tag?: ComposeTag;
   /** The value is a YAML float: Compose prints it in Go's `%v` form (`1e+06`, not `1000000`). */
   float?: true;
-  /** The string as written, before interpolation; present when interpolation had work to do. */
-  template?: string;
-  /** The variables the template referred to, with what each one produced. */
-  references?: VariableReference[];
-  /** For each referenced variable whose value came from an env file (`.env`), that line. */
-  envSources?: Record<string, EnvSource>;
-}
-
-export interface EnvSource {
-  file: string;
-  line: number;
 }
 
 const table = new WeakMap<object, Map<EntryKey, Origin>>();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyExtends, type ExtendsSources } from '../../src/compose/extends.js';
-import { Normalizer, type ComposeModel, type ComposeService } from '../../src/compose/normalize.js';
+import type { ComposeModel, ComposeService } from '../../src/compose/index.js';
+import { Normalizer } from '../../src/compose/normalize.js';
 import { originOf } from '../../src/yaml/origins.js';
 import { InputError } from '../../src/errors.js';
 import { parseYaml, type YamlMapping } from '../../src/yaml/parse.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ProjectEnvironment } from '../../src/compose/environment.js';
 import { applyInclude, type IncludeContext, type IncludedProject } from '../../src/compose/include.js';
-import { Normalizer, type ComposeModel } from '../../src/compose/normalize.js';
+import type { ComposeModel } from '../../src/compose/index.js';
+import { Normalizer } from '../../src/compose/normalize.js';
 import { originOf } from '../../src/yaml/origins.js';
 import { InputError } from '../../src/errors.js';
 import { parseYaml, type YamlMapping } from '../../src/yaml/parse.js';

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadComposeProject } from '../../src/compose/load.js';
+import { loadComposeProject } from '../../src/compose/index.js';
 import { UsageError } from '../../src/errors.js';
 
 const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadComposeProject, type ComposeProject, type ComposeService } from '../../src/compose/load.js';
+import { loadComposeProject, type ComposeProject, type ComposeService } from '../../src/compose/index.js';
 import { dockerTools } from '../support/engine.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

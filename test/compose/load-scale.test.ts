@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderComposeProject } from '../../bench/compose-gen.js';
-import { loadComposeProject, originOf } from '../../src/compose/load.js';
+import { loadComposeProject, originOf } from '../../src/compose/index.js';
 import { projectWith } from '../support/project.js';
 
 describe('loadComposeProject at scale', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadComposeProject, originOf, type ComposeProject, type LoadOptions } from '../../src/compose/load.js';
+import { loadComposeProject, originOf, type ComposeProject, type LoadOptions } from '../../src/compose/index.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { projectWith } from '../support/project.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extendService, mergeModels } from '../../src/compose/merge.js';
-import { Normalizer, type ComposeModel, type ComposeService } from '../../src/compose/normalize.js';
+import type { ComposeModel, ComposeService } from '../../src/compose/index.js';
+import { Normalizer } from '../../src/compose/normalize.js';
 import { originOf } from '../../src/yaml/origins.js';
 import { parseYaml, type YamlMapping } from '../../src/yaml/parse.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LoadProblem } from '../../src/compose/load.js';
-import { completeBuild, Normalizer, type ComposeService } from '../../src/compose/normalize.js';
+import type { ComposeService, LoadProblem } from '../../src/compose/index.js';
+import { completeBuild, Normalizer } from '../../src/compose/normalize.js';
 import { originOf } from '../../src/yaml/origins.js';
 import { parseYaml, type YamlMapping } from '../../src/yaml/parse.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpolate } from '../../src/compose/interpolate.js';
-import type { EnvSource } from '../../src/yaml/origins.js';
+import type { EnvSource } from '../../src/compose/index.js';
 import type { Severity } from '../../src/report/finding.js';
 import { judgeCommandLine, judgeSetting, secretId, type CommandLine, type Place, type Setting, type Written } from '../../src/judge/setting.js';
 import { leaks } from '../check/rules/secret-table.js';

@@ -8,7 +8,7 @@ import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { judgeSetting, writtenIn, type Setting } from '../../src/judge/setting.js';
-import { loadComposeProject, originOf } from '../../src/compose/load.js';
+import { loadComposeProject, originOf } from '../../src/compose/index.js';
 import { classifyName } from '../../src/judge/names.js';
 import type { SourcePosition } from '../../src/errors.js';
 

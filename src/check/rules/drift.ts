@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { LineIndex } from '../../yaml/lines.js';
+import { LineIndex } from '../../yaml/index.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 /**

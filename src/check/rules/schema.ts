@@ -1,5 +1,5 @@
-import { originOf } from '../../yaml/origins.js';
-import { formatComposePath, type ComposePath } from '../../compose/schema.js';
+import { originOf } from '../../yaml/index.js';
+import { type ComposePath, formatComposePath } from '../../compose/index.js';
 import type { SourcePosition } from '../../errors.js';
 import type { Rule, RuleFinding } from '../rule.js';
 

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
-import { originOf } from '../../compose/load.js';
-import { formatComposePath } from '../../compose/schema.js';
+import { formatComposePath, originOf } from '../../compose/index.js';
 import type { SourcePosition } from '../../errors.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 

@@ -1,6 +1,7 @@
-import { originOf } from '../../yaml/origins.js';
-import { formatComposePath } from '../../compose/schema.js';
-import { composeSetting, entryPosition, judgeSetting } from '../../judge/setting.js';
+import { originOf } from '../../yaml/index.js';
+import { formatComposePath } from '../../compose/index.js';
+import { composeSetting, judgeSetting } from '../../judge/index.js';
+import { entryPosition } from '../entry-position.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 /** Every `build.args` entry: a build argument stays in the image history for anyone who pulls it. */
@@ -14,7 +15,7 @@ export const secretInBuildArgRule: Rule = {
       const args = definition.build?.args ?? {};
       for (const [name, value] of Object.entries(args)) {
         const origin = originOf(args, name);
-        const verdict = judgeSetting(composeSetting(context, 'build-arg', name, value, origin));
+        const verdict = judgeSetting(composeSetting(context.project.projectEnv, 'build-arg', name, value, origin));
         if (verdict === undefined) continue;
         const { file, line, column } = entryPosition(context, origin);
         const path = formatComposePath(['services', service, 'build', 'args', name]);

@@ -1,7 +1,7 @@
-import type { ComposeService } from '../../compose/normalize.js';
-import { originOf, type Origin } from '../../yaml/origins.js';
-import { formatComposePath, type ComposePath } from '../../compose/schema.js';
-import { entryPosition, judgeCommandLine, writtenIn } from '../../judge/setting.js';
+import { type ComposePath, type ComposeService, formatComposePath } from '../../compose/index.js';
+import { type Origin, originOf } from '../../yaml/index.js';
+import { judgeCommandLine, writtenIn } from '../../judge/index.js';
+import { entryPosition } from '../entry-position.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
 /**

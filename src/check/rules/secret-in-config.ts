@@ -1,11 +1,9 @@
-import { originOf, type Origin } from '../../yaml/origins.js';
-import { formatComposePath } from '../../compose/schema.js';
+import { type Origin, originOf } from '../../yaml/index.js';
+import { formatComposePath } from '../../compose/index.js';
 import type { SourcePosition } from '../../errors.js';
-import { classifyName } from '../../judge/names.js';
-import { describeValue } from '../../judge/redact.js';
-import { detectCredentials, type CredentialMatch } from '../../judge/values.js';
-import { readTextFile } from '../../fs/read.js';
-import { entryPosition } from '../../judge/setting.js';
+import { classifyName, type CredentialMatch, describeValue, detectCredentials } from '../../judge/index.js';
+import { readTextFile } from '../../fs/index.js';
+import { entryPosition } from '../entry-position.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
 /**

@@ -1,6 +1,6 @@
-import { interpolate } from '../../compose/interpolate.js';
-import { argAndEnvEntries, type ArgOrEnvEntry } from '../../dockerfile/parse.js';
-import { judgeSetting, type Setting } from '../../judge/setting.js';
+import { interpolate } from '../../compose/index.js';
+import { argAndEnvEntries, type ArgOrEnvEntry } from '../../dockerfile/index.js';
+import { judgeSetting, type Setting } from '../../judge/index.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 /**

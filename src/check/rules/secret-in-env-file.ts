@@ -1,8 +1,5 @@
-import type { DotenvEntry } from '../../compose/dotenv.js';
-import type { VariableReference } from '../../compose/interpolate.js';
-import type { EnvFileRead } from '../../compose/load.js';
-import type { EnvSource } from '../../yaml/origins.js';
-import { judgeSetting, type Setting } from '../../judge/setting.js';
+import type { DotenvEntry, EnvFileRead, EnvSource, VariableReference } from '../../compose/index.js';
+import { judgeSetting, type Setting } from '../../judge/index.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
 /**

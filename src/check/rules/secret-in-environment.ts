@@ -1,6 +1,7 @@
-import { originOf } from '../../yaml/origins.js';
-import { formatComposePath } from '../../compose/schema.js';
-import { composeSetting, entryPosition, judgeSetting } from '../../judge/setting.js';
+import { originOf } from '../../yaml/index.js';
+import { formatComposePath } from '../../compose/index.js';
+import { composeSetting, judgeSetting } from '../../judge/index.js';
+import { entryPosition } from '../entry-position.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 /**
@@ -18,7 +19,7 @@ export const secretInEnvironmentRule: Rule = {
       const environment = definition.environment ?? {};
       for (const [name, value] of Object.entries(environment)) {
         const origin = originOf(environment, name);
-        const verdict = judgeSetting(composeSetting(context, 'environment', name, value, origin));
+        const verdict = judgeSetting(composeSetting(context.project.projectEnv, 'environment', name, value, origin));
         if (verdict === undefined) continue;
         const { file, line, column } = entryPosition(context, origin);
         const path = formatComposePath(['services', service, 'environment', name]);

@@ -1,5 +1,4 @@
-import { originOf, type MountedResource } from '../../compose/load.js';
-import { formatComposePath, type ComposePath } from '../../compose/schema.js';
+import { type ComposePath, formatComposePath, type MountedResource, originOf } from '../../compose/index.js';
 import type { SourcePosition } from '../../errors.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 

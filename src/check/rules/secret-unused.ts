@@ -1,5 +1,4 @@
-import { originOf } from '../../compose/load.js';
-import { formatComposePath } from '../../compose/schema.js';
+import { formatComposePath, originOf } from '../../compose/index.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 /**

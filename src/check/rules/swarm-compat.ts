@@ -1,7 +1,6 @@
-import { originOf } from '../../compose/load.js';
-import { formatComposePath, type ComposePath } from '../../compose/schema.js';
-import type { Severity } from '../../report/finding.js';
-import { isMapping, type YamlMapping, type YamlValue } from '../../yaml/parse.js';
+import { type ComposePath, formatComposePath, originOf } from '../../compose/index.js';
+import type { Severity } from '../../report/index.js';
+import { isMapping, type YamlMapping, type YamlValue } from '../../yaml/index.js';
 import type { Rule, RuleFinding } from '../rule.js';
 import {
   acceptedSince,

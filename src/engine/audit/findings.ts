@@ -1,7 +1,5 @@
-import type { Finding, Report, Severity } from '../../report/finding.js';
-import { classifyName } from '../../judge/names.js';
-import { describeValue } from '../../judge/redact.js';
-import { detectCredentials, isHarmlessValue, isPlaceholder } from '../../judge/values.js';
+import type { Finding, Report, Severity } from '../../report/index.js';
+import { classifyName, describeValue, detectCredentials, isHarmlessValue, isPlaceholder } from '../../judge/index.js';
 import { sha256Hex } from '../hash.js';
 import type { KnownSecrets } from './known.js';
 

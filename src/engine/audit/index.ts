@@ -1,5 +1,5 @@
-import type { Report } from '../../report/finding.js';
-import type { Manifest } from '../../manifest/schema.js';
+import type { Report } from '../../report/index.js';
+import type { Manifest } from '../../manifest/index.js';
 import { engineFailure, type Engine } from '../docker.js';
 import { LABEL_STACK, listSecrets } from '../swarm-secrets.js';
 import { auditReport } from './findings.js';

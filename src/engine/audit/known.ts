@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { SECRETS_DIR } from '../../generate/compose.js';
-import type { Manifest } from '../../manifest/schema.js';
+import { SECRETS_DIR } from '../../layout.js';
+import type { Manifest } from '../../manifest/index.js';
 import { sha256Hex } from '../hash.js';
 import { LABEL_SECRET, LABEL_SHA256, type SwarmSecret } from '../swarm-secrets.js';
 import { trimTrailingNewlines } from '../sources.js';
