@@ -1,9 +1,11 @@
 import { Option, type Command } from 'commander';
 import { type FormatName, formatNames, formatters } from '../report/index.js';
-import { ruleCatalogue, runCheck } from '../check/index.js';
+import { type CheckOptions, type CheckResult, ruleCatalogue, runCheck } from '../check/index.js';
 import { existsSync } from 'node:fs';
+import { outcome, type Outcome, type Responder } from '../cli.js';
 import { MANIFEST_FILE } from '../layout.js';
 import { UsageError } from '../errors.js';
+import { collect, useColor } from './options.js';
 
 interface CheckFlags {
   file?: string[];
@@ -15,9 +17,7 @@ interface CheckFlags {
   maxWarnings?: string;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
-export function registerCheckCommand(program: Command): void {
+export function registerCheckCommand(program: Command, responder: Responder): void {
   program
     .command('check')
     .description(
@@ -30,26 +30,41 @@ export function registerCheckCommand(program: Command): void {
     .option('-m, --manifest <file>', 'planes manifest to check generated files against (default: compose/stack.yaml when present)')
     .addOption(new Option('--format <format>', 'output format').choices(formatNames).default('text'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
-    .action(async (flags: CheckFlags) => {
-      const maxWarnings = flags.maxWarnings === undefined ? undefined : Number(flags.maxWarnings);
-      if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) {
-        throw new UsageError(`--max-warnings takes a whole number of 0 or more`);
-      }
-      // The manifest schema and the generator are loaded only for a planes project.
-      const hasManifest = flags.manifest !== undefined || existsSync(MANIFEST_FILE);
-      const manifest = hasManifest ? (await import('../check/manifest.js')).projectManifest(process.cwd(), flags.manifest) : undefined;
-      const { report, sources } = runCheck({
-        cwd: process.cwd(),
-        environment: process.env,
-        ...(flags.file ? { files: flags.file } : {}),
-        ...(flags.projectDirectory ? { projectDirectory: flags.projectDirectory } : {}),
-        ...(flags.envFile ? { envFiles: flags.envFile } : {}),
-        ...(flags.swarm ? { swarm: true } : {}),
-        ...(manifest ? { manifest } : {}),
-      });
-      const color = flags.format === 'text' && process.stdout.isTTY === true && !process.env.NO_COLOR;
-      process.stdout.write(formatters[flags.format](report, { color, readSource: (file) => sources.get(file), rules: ruleCatalogue() }));
-      const tooManyWarnings = maxWarnings !== undefined && report.summary.warnings > maxWarnings;
-      if (report.summary.errors > 0 || tooManyWarnings) process.exitCode = 1;
-    });
+    .action(
+      responder.respond(async (flags: CheckFlags) => {
+        const maxWarnings = maxWarningsOf(flags.maxWarnings);
+        const result = runCheck(await checkOptions(flags));
+        return checkOutcome(result, { format: flags.format, color: useColor(flags.format), maxWarnings });
+      }),
+    );
+}
+
+function maxWarningsOf(flag: string | undefined): number | undefined {
+  const maxWarnings = flag === undefined ? undefined : Number(flag);
+  if (maxWarnings !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) {
+    throw new UsageError(`--max-warnings takes a whole number of 0 or more`);
+  }
+  return maxWarnings;
+}
+
+async function checkOptions(flags: CheckFlags): Promise<CheckOptions> {
+  // The manifest schema and the generator are loaded only for a planes project.
+  const hasManifest = flags.manifest !== undefined || existsSync(MANIFEST_FILE);
+  const manifest = hasManifest ? (await import('../check/manifest.js')).projectManifest(process.cwd(), flags.manifest) : undefined;
+  return {
+    cwd: process.cwd(),
+    environment: process.env,
+    ...(flags.file ? { files: flags.file } : {}),
+    ...(flags.projectDirectory ? { projectDirectory: flags.projectDirectory } : {}),
+    ...(flags.envFile ? { envFiles: flags.envFile } : {}),
+    ...(flags.swarm ? { swarm: true } : {}),
+    ...(manifest ? { manifest } : {}),
+  };
+}
+
+/** The report in the asked format; exit 1 on an error or on more warnings than allowed. */
+function checkOutcome({ report, sources }: CheckResult, output: { format: FormatName; color: boolean; maxWarnings: number | undefined }): Outcome {
+  const text = formatters[output.format](report, { color: output.color, readSource: (file) => sources.get(file), rules: ruleCatalogue() });
+  const tooManyWarnings = output.maxWarnings !== undefined && report.summary.warnings > output.maxWarnings;
+  return outcome({ stdout: text }, report.summary.errors > 0 || tooManyWarnings ? 1 : 0);
 }

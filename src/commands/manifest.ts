@@ -1,70 +1,85 @@
 import type { Command } from 'commander';
+import { lines, outcome, type Outcome, type Responder } from '../cli.js';
 import { writeFilesAtomically } from '../fs/index.js';
-import { drift, generate } from '../generate/index.js';
-import { MANIFEST_FILE } from '../layout.js';
+import { drift, generate, type Generation } from '../generate/index.js';
 import { loadManifest, manifestJsonSchema } from '../manifest/index.js';
-import { formatPlan, plan } from '../plan/index.js';
-import { setupDevSecrets } from '../setup/index.js';
-
-const MANIFEST_OPTION = ['-m, --manifest <file>', 'the manifest', MANIFEST_FILE] as const;
+import { formatPlan, plan, type PlanRow } from '../plan/index.js';
+import { type SetupResult, setupDevSecrets } from '../setup/index.js';
+import { MANIFEST_OPTION } from './options.js';
 
 /** The commands that work from the manifest alone: schema, generate, setup, plan. */
-export function registerManifestCommands(program: Command): void {
+export function registerManifestCommands(program: Command, responder: Responder): void {
+  registerSchemaCommand(program, responder);
+  registerGenerateCommand(program, responder);
+  registerSetupCommand(program, responder);
+  registerPlanCommand(program, responder);
+}
+
+function registerSchemaCommand(program: Command, responder: Responder): void {
   program
     .command('schema')
     .description('print the JSON Schema of the manifest (for editors: # yaml-language-server: $schema=…)')
-    .action(() => {
-      process.stdout.write(`${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
-    });
+    .action(responder.respond(() => outcome({ stdout: `${JSON.stringify(manifestJsonSchema(), null, 2)}\n` })));
+}
 
+function registerGenerateCommand(program: Command, responder: Responder): void {
   program
     .command('generate')
     .description('write the compose files, config/*.env, secrets/*.txt.example and the .gitignore entry from the manifest')
     .option(...MANIFEST_OPTION)
     .option('--check', 'write nothing; exit 1 with a unified diff when a generated file is out of date')
-    .action((options: { manifest: string; check?: boolean }) => {
-      const root = process.cwd();
-      const generation = generate(loadManifest(options.manifest), root);
-      if (options.check) {
-        const diff = drift(generation, root);
-        if (diff) {
-          process.stdout.write(diff);
-          process.stderr.write('planes: generated files are out of date; run `planes generate`\n');
-          process.exitCode = 1;
-        }
-        return;
-      }
-      writeFilesAtomically(generation.files);
-      for (const note of generation.notes) process.stderr.write(`note: ${note}\n`);
-      process.stderr.write(`planes: wrote ${generation.files.length} files from ${options.manifest}\n`);
-    });
+    .action(
+      responder.respond((options: { manifest: string; check?: boolean }) => {
+        const root = process.cwd();
+        const generation = generate(loadManifest(options.manifest), root);
+        if (options.check) return driftOutcome(drift(generation, root));
+        writeFilesAtomically(generation.files);
+        return generateOutcome(generation, options.manifest);
+      }),
+    );
+}
 
+function registerSetupCommand(program: Command, responder: Responder): void {
   program
     .command('setup')
     .description('create the missing dev secret files (mode 0600 in a 0700 directory); never overwrites one')
     .option(...MANIFEST_OPTION)
-    .action((options: { manifest: string }) => {
-      const { manifest } = loadManifest(options.manifest);
-      const result = setupDevSecrets(manifest, process.cwd());
-      if (result.tightenedDirectory) process.stderr.write('planes: secrets/ was readable by others; set it to 0700\n');
-      for (const file of result.created) process.stderr.write(`created ${file} (random)\n`);
-      for (const file of result.fromExample) process.stderr.write(`created ${file} from its example (dev only; put the real value there to use the feature)\n`);
-      if (result.missing.length > 0) {
-        const lines = result.missing.map(({ file, example, description }) => `  ${file}${description ? ` (${description})` : ''}: cp ${example} ${file}, then put the real value in it`);
-        process.stderr.write(`planes: these secrets must be provided by an operator:\n${lines.join('\n')}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      process.stderr.write(`planes: dev secrets ready (${result.created.length + result.fromExample.length} created, ${result.existing.length} already there)\n`);
-    });
+    .action(responder.respond((options: { manifest: string }) => setupOutcome(setupDevSecrets(loadManifest(options.manifest).manifest, process.cwd()))));
+}
 
+function registerPlanCommand(program: Command, responder: Responder): void {
   program
     .command('plan')
     .description('print, per environment, every setting with its plane and where it lands')
     .option(...MANIFEST_OPTION)
     .option('--json', 'print the rows as JSON')
-    .action((options: { manifest: string; json?: boolean }) => {
-      const rows = plan(loadManifest(options.manifest).manifest);
-      process.stdout.write(options.json ? `${JSON.stringify(rows, null, 2)}\n` : formatPlan(rows));
-    });
+    .action(responder.respond((options: { manifest: string; json?: boolean }) => planOutcome(plan(loadManifest(options.manifest).manifest), options.json === true)));
+}
+
+/** `generate --check`: the diff, and exit 1, when a generated file is out of date. */
+function driftOutcome(diff: string): Outcome {
+  if (diff === '') return outcome({});
+  return outcome({ stdout: diff, stderr: lines(['planes: generated files are out of date; run `planes generate`']) }, 1);
+}
+
+function generateOutcome(generation: Generation, manifestFile: string): Outcome {
+  return outcome({ stderr: lines([...generation.notes.map((note) => `note: ${note}`), `planes: wrote ${generation.files.length} files from ${manifestFile}`]) });
+}
+
+/** Exit 1 when a secret needs an operator: setup does not make up a value it was not told how to make. */
+function setupOutcome(result: SetupResult): Outcome {
+  const done = [
+    ...(result.tightenedDirectory ? ['planes: secrets/ was readable by others; set it to 0700'] : []),
+    ...result.created.map((file) => `created ${file} (random)`),
+    ...result.fromExample.map((file) => `created ${file} from its example (dev only; put the real value there to use the feature)`),
+  ];
+  if (result.missing.length > 0) {
+    const missing = result.missing.map(({ file, example, description }) => `  ${file}${description ? ` (${description})` : ''}: cp ${example} ${file}, then put the real value in it`);
+    return outcome({ stderr: lines([...done, 'planes: these secrets must be provided by an operator:', ...missing]) }, 1);
+  }
+  return outcome({ stderr: lines([...done, `planes: dev secrets ready (${result.created.length + result.fromExample.length} created, ${result.existing.length} already there)`]) });
+}
+
+function planOutcome(rows: PlanRow[], json: boolean): Outcome {
+  return outcome({ stdout: json ? `${JSON.stringify(rows, null, 2)}\n` : formatPlan(rows) });
 }

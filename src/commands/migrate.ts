@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { formatReport, inspectLocalImage, isClean, migrate } from '../migrate/index.js';
+import { outcome, type Outcome, type Responder } from '../cli.js';
+import { formatReport, inspectLocalImage, isClean, migrate, type MigrateOptions, type MigrationReport } from '../migrate/index.js';
+import { collect } from './options.js';
 
 interface MigrateFlags {
   file?: string[];
@@ -11,10 +13,8 @@ interface MigrateFlags {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-
 /** `planes migrate`: exit 0 when the migrated project works as the original, 1 when the report lists blockers. */
-export function registerMigrateCommand(program: Command): void {
+export function registerMigrateCommand(program: Command, responder: Responder): void {
   program
     .command('migrate')
     .description(
@@ -28,19 +28,24 @@ export function registerMigrateCommand(program: Command): void {
     .option('--dry-run', 'print the report; write nothing')
     .option('--force', 'write into a non-empty --out directory (over the files planes migrate makes there)')
     .option('--json', 'print the report as JSON')
-    .action((flags: MigrateFlags) => {
-      const report = migrate({
-        cwd: process.cwd(),
-        environment: process.env,
-        ...(flags.file ? { files: flags.file } : {}),
-        ...(flags.envFile ? { envFiles: flags.envFile } : {}),
-        ...(flags.projectDirectory ? { projectDirectory: flags.projectDirectory } : {}),
-        out: flags.out,
-        dryRun: flags.dryRun === true,
-        force: flags.force === true,
-        lookup: inspectLocalImage,
-      });
-      process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-      if (!isClean(report)) process.exitCode = 1;
-    });
+    .action(responder.respond((flags: MigrateFlags) => migrateOutcome(migrate(migrateOptions(flags)), flags.json === true)));
+}
+
+function migrateOptions(flags: MigrateFlags): MigrateOptions {
+  return {
+    cwd: process.cwd(),
+    environment: process.env,
+    ...(flags.file ? { files: flags.file } : {}),
+    ...(flags.envFile ? { envFiles: flags.envFile } : {}),
+    ...(flags.projectDirectory ? { projectDirectory: flags.projectDirectory } : {}),
+    out: flags.out,
+    dryRun: flags.dryRun === true,
+    force: flags.force === true,
+    lookup: inspectLocalImage,
+  };
+}
+
+/** Exit 1 when the report lists a blocker: something a human must finish. */
+function migrateOutcome(report: MigrationReport, json: boolean): Outcome {
+  return outcome({ stdout: json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report) }, isClean(report) ? 0 : 1);
 }

@@ -6,7 +6,7 @@
 import { InputError, type SourcePosition } from '../errors.js';
 import { extendService } from './merge.js';
 import type { ComposeModel, ComposeService } from './model.js';
-import { copyOrigins, originOf } from '../yaml/index.js';
+import { carry, copyNode, originOf, remove } from '../yaml/index.js';
 
 export interface ExtendsSources {
   /** The services of a compose file named by `extends.file`, each in normal form. */
@@ -16,11 +16,10 @@ export interface ExtendsSources {
 /** The model with every service that `extends` another replaced by the merged service. */
 export function applyExtends(model: ComposeModel, file: string, sources: ExtendsSources): ComposeModel {
   const resolver = new ExtendsResolver(sources);
-  const services: Record<string, ComposeService> = {};
-  copyOrigins(model.services, services);
-  for (const name of Object.keys(model.services)) services[name] = resolver.resolve(model.services, file, name, []);
-  const extended = { ...model, services };
-  copyOrigins(model, extended);
+  const services = copyNode(model.services);
+  for (const name of Object.keys(model.services)) carry(model.services, name, services, name, resolver.resolve(model.services, file, name, []));
+  const extended = copyNode(model);
+  carry(model, 'services', extended, 'services', services);
   return extended;
 }
 
@@ -48,7 +47,7 @@ class ExtendsResolver {
     }
     const base = this.resolve(baseServices, baseFile, reference.service, [...chain, id]);
     const merged = extendService(base, service);
-    delete merged.extends;
+    remove(merged, 'extends');
     this.resolved.set(id, merged);
     return merged;
   }

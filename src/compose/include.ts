@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, type SourcePosition } from '../errors.js';
-import { copyOrigin, copyOrigins, isMapping, originOf, setEntry, type YamlMapping, type YamlValue } from '../yaml/index.js';
+import { carry, copyNode, isMapping, originOf, remove, type YamlMapping, type YamlValue } from '../yaml/index.js';
 import type { EnvFile, ProjectEnvironment } from './environment.js';
 import type { ComposeModel } from './model.js';
 
@@ -33,9 +33,8 @@ const IMPORTED = ['services', 'volumes', 'networks', 'secrets', 'configs'];
 export function applyInclude(model: ComposeModel, context: IncludeContext): ComposeModel {
   const entries = model['include'];
   if (!Array.isArray(entries)) return model;
-  const result = { ...model };
-  copyOrigins(model, result);
-  delete result['include'];
+  const result = copyNode(model);
+  remove(result, 'include');
   entries.forEach((entry: YamlMapping, index) => {
     const origin = originOf(entries, index);
     const reference = origin?.value ?? { file: '', line: 1, column: 1 };
@@ -50,7 +49,7 @@ export function applyInclude(model: ComposeModel, context: IncludeContext): Comp
       { files, projectDirectory, environment: context.environment.withEnvFiles(envFilesOf(entry, projectDirectory, reference, context)), chain: [...context.chain, main] },
       reference,
     );
-    importResources(imported, result, reference);
+    importResources(imported, model, result, reference);
   });
   return result;
 }
@@ -68,22 +67,21 @@ function envFilesOf(entry: YamlMapping, projectDirectory: string, reference: Sou
   return existsSync(dotenv) ? [context.envFile(dotenv)] : [];
 }
 
-function importResources(imported: ComposeModel, target: ComposeModel, reference: SourcePosition): void {
+/** Adds the resources of an included project to `target`, a copy of `model` being built. */
+function importResources(imported: ComposeModel, model: ComposeModel, target: ComposeModel, reference: SourcePosition): void {
   for (const kind of IMPORTED) {
     const from = imported[kind];
     if (!isMapping(from)) continue;
     const existing = target[kind];
-    const into: YamlMapping = isMapping(existing) ? { ...existing } : {};
-    if (isMapping(existing)) copyOrigins(existing, into);
+    const into: YamlMapping = isMapping(existing) ? copyNode(existing) : {};
     for (const [name, resource] of Object.entries(from)) {
       if (Object.hasOwn(into, name)) {
         if (sameValue(into[name] as YamlValue, resource)) continue;
         throw new InputError(reference, `${kind}.${name} is defined both by this file and by the file it includes: rename one of them`);
       }
-      setEntry(into, name, resource);
-      copyOrigin(from, name, into);
+      carry(from, name, into);
     }
-    target[kind] = into;
+    carry(model, kind, target, kind, into);
   }
 }
 

@@ -7,18 +7,14 @@ import type { ComposeOrigin } from './model.js';
 
 export { loadComposeProject } from './load.js';
 export type {
-  ComposeDocument,
   ComposeModel,
   ComposeOrigin,
   ComposeProject,
   ComposeService,
-  EarlierVariable,
   EnvFileRead,
-  EnvFileReference,
   LoadOptions,
   LoadProblem,
   MountedResource,
-  ServiceBuild,
 } from './model.js';
 export type { EnvSource, InterpolationEnvironment } from './environment.js';
 export type { DotenvEntry } from './dotenv.js';

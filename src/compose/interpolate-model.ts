@@ -4,10 +4,10 @@
  * key. Each interpolated value keeps its template and references in the origins table, so the
  * checker can tell a literal default from a value filled in from `.env`.
  */
-import { interpolate, needsInterpolation, type Lookup, type VariableReference } from './interpolate.js';
+import { interpolate, needsInterpolation, type VariableReference } from './interpolate.js';
 import type { EnvSource, InterpolationEnvironment } from './environment.js';
 import type { ComposeOrigin, LoadProblem } from './model.js';
-import { originOf, setOrigin, type EntryKey } from '../yaml/index.js';
+import { originOf, put, type EntryKey } from '../yaml/index.js';
 
 export function interpolateDocument(document: object, environment: InterpolationEnvironment, problems: LoadProblem[]): void {
   const visited = new WeakSet<object>();
@@ -40,13 +40,15 @@ function interpolateEntry(
   problems: LoadProblem[],
 ): void {
   const result = interpolate(template, environment.lookup);
-  (container as Record<EntryKey, unknown>)[key] = result.value;
   const origin = originOf(container, key);
-  if (origin === undefined) return;
+  if (origin === undefined) {
+    put(container, key, result.value, undefined);
+    return;
+  }
   const interpolated: ComposeOrigin = { ...origin, template, references: result.references };
   const envSources = sourcesOf(result.references, environment);
   if (envSources !== undefined) interpolated.envSources = envSources;
-  setOrigin(container, key, interpolated);
+  put(container, key, result.value, interpolated);
   for (const error of result.errors) problems.push({ ...origin.value, message: error.message });
 }
 

@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
 import { displayPath, isFile, readTextFile } from '../fs/index.js';
-import { copyOrigins, isMapping, parseYaml, type YamlMapping } from '../yaml/index.js';
+import { carry, copyNode, isMapping, parseYaml, type YamlMapping } from '../yaml/index.js';
 import { discoverComposeFiles } from './discover.js';
 import { parseDotenv, type DotenvEntry } from './dotenv.js';
 import { parseRawEnvFile } from './raw-env-file.js';
@@ -151,11 +151,10 @@ class ProjectLoader {
 
 /** Builds with their Dockerfile resolved: `<context>/Dockerfile` unless another is named or inlined. */
 function completeBuilds(model: ComposeModel, projectDirectory: string): ComposeModel {
-  const services: Record<string, ComposeService> = {};
-  copyOrigins(model.services, services);
-  for (const [name, service] of Object.entries(model.services)) services[name] = completeBuild(service, projectDirectory);
-  const completed = { ...model, services };
-  copyOrigins(model, completed);
+  const services = copyNode(model.services);
+  for (const [name, service] of Object.entries(model.services)) carry(model.services, name, services, name, completeBuild(service, projectDirectory));
+  const completed = copyNode(model);
+  carry(model, 'services', completed, 'services', services);
   return completed;
 }
 

@@ -13,7 +13,7 @@
  * - `!override` replaces whatever was there; `!reset` removes it.
  * Nothing is changed in place: merged containers are new, with the origins of their entries.
  */
-import { copyOrigin, deleteOrigin, isMapping, originOf, originsOf, setEntry, setOrigin, type YamlMapping, type YamlValue } from '../yaml/index.js';
+import { carry, copyNode, isMapping, originOf, originsOf, remove, type YamlMapping, type YamlValue } from '../yaml/index.js';
 import type { ComposeModel, ComposeService } from './model.js';
 import { isKeptAsList, markKeptAsList } from './normalize.js';
 
@@ -42,24 +42,19 @@ function mergeMapping(base: YamlMapping, override: YamlMapping, rules: Rules): Y
     const replaces = !Object.hasOwn(merged, key) || key.startsWith('x-') || originOf(override, key)?.tag === '!override';
     if (!replaces && value === null) continue;
     const merge = rules[key] ?? rules['*'] ?? mergeDefault;
-    setEntry(merged, key, replaces ? value : merge(merged[key] as YamlValue, value));
-    copyOrigin(override, key, merged);
+    carry(override, key, merged, key, replaces ? value : merge(merged[key] as YamlValue, value));
   }
   return merged;
 }
 
 function copyEntries(from: YamlMapping, into: YamlMapping): void {
-  for (const key of Object.keys(from)) {
-    setEntry(into, key, from[key] as YamlValue);
-    copyOrigin(from, key, into);
-  }
+  for (const key of Object.keys(from)) carry(from, key, into);
 }
 
 function removeResetEntries(merged: YamlMapping, override: YamlMapping): void {
   for (const [key, origin] of originsOf(override)) {
     if (origin.tag !== '!reset' || typeof key !== 'string' || Object.hasOwn(override, key)) continue;
-    delete merged[key];
-    deleteOrigin(merged, key);
+    remove(merged, key);
   }
 }
 
@@ -87,9 +82,8 @@ const byVariable: Merger = (base, override) => {
 };
 
 function append(base: YamlValue[], override: YamlValue[]): YamlValue[] {
-  const merged = [...base, ...override];
-  base.forEach((_item, index) => copyOrigin(base, index, merged));
-  override.forEach((_item, index) => copyOrigin(override, index, merged, base.length + index));
+  const merged = copyNode(base);
+  override.forEach((_item, index) => carry(override, index, merged, base.length + index));
   return merged;
 }
 
@@ -105,9 +99,7 @@ function appendUnique(keyOf: (item: YamlValue) => string | undefined): Merger {
       const place = key === undefined ? undefined : placeOf.get(key);
       const at = place ?? merged.length;
       if (place === undefined && key !== undefined) placeOf.set(key, at);
-      merged[at] = item;
-      const origin = originOf(all, index);
-      if (origin !== undefined) setOrigin(merged, at, origin);
+      carry(all, index, merged, at);
     });
     return merged;
   };

@@ -10,11 +10,12 @@
  * Relative paths are resolved against the directory Compose resolves them against for this
  * file (the project directory, an included project's directory, or an extended file's).
  * Numbers in string maps are printed as Compose prints them (`0644` is `420`).
- * Every new container gets the origins of the entries it was made from.
+ * Every new container gets the origins of the entries it was made from: each normalized value is
+ * carried to where the value it was made from was written.
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { SourcePosition } from '../errors.js';
-import { copyOrigin, copyOrigins, formatGoNumber, isMapping, type Origin, originOf, setEntry, setOrigin, type YamlMapping, type YamlValue } from '../yaml/index.js';
+import { carry, copyNode, type EntryKey, type EntryValue, formatGoNumber, isMapping, type Origin, originOf, put, remove, type YamlMapping, type YamlValue } from '../yaml/index.js';
 import type { ComposeModel, ComposeService, EnvFileReference, LoadProblem, MountedResource, ServiceBuild } from './model.js';
 
 
@@ -43,62 +44,69 @@ export class Normalizer {
 
   /** A new top-level mapping in normal form; the document itself is left as it was. */
   document(document: YamlMapping): ComposeModel {
-    const model = copyMapping(document) as ComposeModel;
+    const model = copyNode(document) as ComposeModel;
     const services = document['services'];
     if (isMapping(services)) {
-      const normalized: YamlMapping = {};
-      copyOrigins(services, normalized);
+      // A copy, so that `!reset` services stay for the merge to apply.
+      const normalized = copyNode(services);
       for (const [name, service] of Object.entries(services)) {
-        if (isMapping(service)) setEntry(normalized, name, this.service(service) as YamlMapping);
-        else if (service === null) setEntry(normalized, name, {});
-        else this.problem(services, name, `service "${name}" must be a mapping`);
+        if (isMapping(service)) carry(services, name, normalized, name, this.service(service));
+        else if (service === null) carry(services, name, normalized, name, {});
+        else {
+          this.problem(services, name, `service "${name}" must be a mapping`);
+          remove(normalized, name);
+        }
       }
-      model.services = normalized as Record<string, ComposeService>;
+      carry(document, 'services', model, 'services', normalized);
     } else {
       if (services !== undefined) this.problem(document, 'services', 'services must be a mapping of service names to services');
-      model.services = {};
+      carry(document, 'services', model, 'services', {});
     }
     for (const kind of RESOURCES) {
       const resources = document[kind];
-      if (isMapping(resources)) model[kind] = this.resources(resources);
+      if (isMapping(resources)) carry(document, kind, model, kind, this.resources(resources));
     }
     const include = document['include'];
-    if (include !== undefined) model['include'] = this.include(document, include);
+    if (include !== undefined) carry(document, 'include', model, 'include', this.include(document, include));
     return model;
   }
 
   private service(service: YamlMapping): ComposeService {
     const known = this.services.get(service);
     if (known !== undefined) return known;
-    const out = copyMapping(service) as ComposeService;
+    const out = copyNode(service);
     for (const [key, bare] of Object.entries(STRING_MAPS)) {
-      if (key in service) setOrDelete(out, key, this.stringMap(service, key, bare));
+      if (key in service) carryOrRemove(service, key, out, this.stringMap(service, key, bare));
     }
-    if ('env_file' in service) setOrDelete(out, 'env_file', this.envFiles(service));
-    if ('build' in service) setOrDelete(out, 'build', this.build(service));
-    if ('extra_hosts' in service) setOrDelete(out, 'extra_hosts', this.extraHosts(service));
+    if ('env_file' in service) carryOrRemove(service, 'env_file', out, this.envFiles(service));
+    if ('build' in service) carryOrRemove(service, 'build', out, this.build(service));
+    if ('extra_hosts' in service) carryOrRemove(service, 'extra_hosts', out, this.extraHosts(service));
     const deploy = service['deploy'];
     if (isMapping(deploy) && 'labels' in deploy) {
-      const normalizedDeploy = copyMapping(deploy);
-      setOrDelete(normalizedDeploy, 'labels', this.stringMap(deploy, 'labels', 'empty'));
-      out['deploy'] = normalizedDeploy;
+      const normalizedDeploy = copyNode(deploy);
+      carryOrRemove(deploy, 'labels', normalizedDeploy, this.stringMap(deploy, 'labels', 'empty'));
+      carry(service, 'deploy', out, 'deploy', normalizedDeploy);
     }
     for (const key of ['secrets', 'configs']) {
-      if (key in service) setOrDelete(out, key, this.mounts(service, key));
+      if (key in service) carryOrRemove(service, key, out, this.mounts(service, key));
     }
     for (const key of ['command', 'entrypoint']) {
-      if (key in service) setOrDelete(out, key, this.commandLine(service, key));
+      if (key in service) carryOrRemove(service, key, out, this.commandLine(service, key));
     }
-    if (Array.isArray(service['depends_on'])) out['depends_on'] = namesToMap(service['depends_on'], () => ({ condition: 'service_started', required: true }));
-    if (Array.isArray(service['networks'])) out['networks'] = namesToMap(service['networks'], () => null);
-    if (typeof service['extends'] === 'string') out['extends'] = { service: service['extends'] };
-    else if (isMapping(service['extends'])) out['extends'] = this.extendsReference(service['extends']);
+    const dependsOn = service['depends_on'];
+    if (Array.isArray(dependsOn)) carry(service, 'depends_on', out, 'depends_on', namesToMap(dependsOn, () => ({ condition: 'service_started', required: true })));
+    const networks = service['networks'];
+    if (Array.isArray(networks)) carry(service, 'networks', out, 'networks', namesToMap(networks, () => null));
+    const reference = service['extends'];
+    // `extends: name` is located by its entry in the service, so the reference needs no origins.
+    if (typeof reference === 'string') carry(service, 'extends', out, 'extends', { service: reference });
+    else if (isMapping(reference)) carry(service, 'extends', out, 'extends', this.extendsReference(reference));
     for (const key of STRING_OR_LIST) {
       const value = service[key];
-      if (typeof value === 'string') out[key] = listOf(service, key, value);
+      if (typeof value === 'string') carry(service, key, out, key, listOf(service, key, value));
     }
-    this.services.set(service, out);
-    return out;
+    this.services.set(service, out as ComposeService);
+    return out as ComposeService;
   }
 
   /** `KEY=VALUE` lists and maps of scalars, as a map of strings (or null for a bare entry). */
@@ -126,9 +134,8 @@ export class Normalizer {
         const equals = text.indexOf('=');
         const name = equals === -1 ? text : text.slice(0, equals);
         const entryValue = equals === -1 ? (bare === 'null' ? null : '') : text.slice(equals + 1);
-        setEntry(map, name, entryValue);
         const origin = originOf(value, index);
-        if (origin !== undefined) setOrigin(map, name, { ...origin, key: origin.value });
+        put(map, name, entryValue, origin === undefined ? undefined : { ...origin, key: origin.value });
       });
       keptAsList.add(map);
       return map as Record<string, string | null>;
@@ -137,15 +144,17 @@ export class Normalizer {
       this.problem(container, key, `${key} must be a mapping or a list of KEY=VALUE strings`);
       return undefined;
     }
-    copyOrigins(value, map);
+    // A copy, so that `!reset` entries stay for the merge to apply.
+    const entries = copyNode(value);
     for (const [name, item] of Object.entries(value)) {
       if (item !== null && typeof item === 'object') {
         this.problem(value, name, `${key}.${name} must be a string, a number, a boolean or null`);
+        remove(entries, name);
         continue;
       }
-      setEntry(map, name, scalarText(value, name, item) ?? (bare === 'null' ? null : ''));
+      carry(value, name, entries, name, scalarText(value, name, item) ?? (bare === 'null' ? null : ''));
     }
-    return map as Record<string, string | null>;
+    return entries as Record<string, string | null>;
   }
 
   private envFiles(service: YamlMapping): EnvFileReference[] | undefined {
@@ -153,8 +162,8 @@ export class Normalizer {
     if (value === null) return [];
     const serviceOrigin = originOf(service, 'env_file');
     if (typeof value === 'string') {
-      const references = [{ path: this.path(value), required: true, origin: positionOf(serviceOrigin) }];
-      copyOrigin(service, 'env_file', references, 0);
+      const references: EnvFileReference[] = [];
+      carry(service, 'env_file', references, 0, { path: this.path(value), required: true, origin: positionOf(serviceOrigin) });
       return references;
     }
     if (!Array.isArray(value)) {
@@ -173,9 +182,7 @@ export class Normalizer {
       } else {
         this.problem(value, index, 'each env_file entry must be a path or a mapping with a path');
       }
-      if (reference === undefined) return;
-      if (itemOrigin !== undefined) setOrigin(references, references.length, itemOrigin);
-      references.push(reference);
+      if (reference !== undefined) carry(value, index, references, references.length, reference);
     });
     return references;
   }
@@ -183,22 +190,22 @@ export class Normalizer {
   private build(service: YamlMapping): ServiceBuild | undefined {
     const value = service['build'];
     if (typeof value === 'string') {
-      const build: ServiceBuild = { context: this.context(value) };
-      copyOrigin(service, 'build', build, 'context');
+      const build = {} as ServiceBuild;
+      carry(service, 'build', build, 'context', this.context(value));
       return build;
     }
     if (!isMapping(value)) {
       this.problem(service, 'build', 'build must be a path or a mapping with a context');
       return undefined;
     }
-    const build = copyMapping(value) as ServiceBuild;
+    const build = copyNode(value);
     // The default context, `.`, is the project directory's, set once all files are merged.
-    if (typeof value['context'] === 'string') build.context = this.context(value['context']);
+    if (typeof value['context'] === 'string') carry(value, 'context', build, 'context', this.context(value['context']));
     for (const [key, bare] of Object.entries(BUILD_STRING_MAPS)) {
-      if (key in value) setOrDelete(build, key, this.stringMap(value, key, bare));
+      if (key in value) carryOrRemove(value, key, build, this.stringMap(value, key, bare));
     }
-    if ('secrets' in value) setOrDelete(build, 'secrets', this.mounts(value, 'secrets'));
-    return build;
+    if ('secrets' in value) carryOrRemove(value, 'secrets', build, this.mounts(value, 'secrets'));
+    return build as ServiceBuild;
   }
 
   /** `host:ip` and `host=ip` entries as a map of host to address. */
@@ -214,8 +221,7 @@ export class Normalizer {
       if (typeof item !== 'string') return;
       const separator = item.includes('=') ? item.indexOf('=') : item.indexOf(':');
       const host = separator === -1 ? item : item.slice(0, separator);
-      setEntry(hosts, host, separator === -1 ? '' : item.slice(separator + 1));
-      copyOrigin(value, index, hosts, host);
+      carry(value, index, hosts, host, separator === -1 ? '' : item.slice(separator + 1));
     });
     return hosts;
   }
@@ -229,18 +235,17 @@ export class Normalizer {
     }
     const mounts: MountedResource[] = [];
     value.forEach((item, index) => {
-      let mount: MountedResource | undefined;
+      let mount: YamlMapping;
       if (typeof item === 'string') {
-        mount = { source: item };
-        copyOrigin(value, index, mount, 'source');
+        mount = {};
+        carry(value, index, mount, 'source');
       } else if (isMapping(item) && typeof item['source'] === 'string') {
-        mount = copyMapping(item) as MountedResource;
+        mount = copyNode(item);
       } else {
         this.problem(value, index, `each entry of ${key} must be a name or a mapping with a source`);
+        return;
       }
-      if (mount === undefined) return;
-      copyOrigin(value, index, mounts, mounts.length);
-      mounts.push(mount);
+      carry(value, index, mounts, mounts.length, mount);
     });
     return mounts;
   }
@@ -254,20 +259,20 @@ export class Normalizer {
   }
 
   private extendsReference(value: YamlMapping): { service: string; file?: string } {
-    const reference: { service: string; file?: string } = copyMapping(value) as { service: string; file?: string };
-    if (typeof value['file'] === 'string') reference.file = this.path(value['file']);
-    return reference;
+    const reference = copyNode(value);
+    if (typeof value['file'] === 'string') carry(value, 'file', reference, 'file', this.path(value['file']));
+    return reference as { service: string; file?: string };
   }
 
   /** Top-level networks, volumes, secrets and configs: labels as a map, a `file` source resolved. */
   private resources(resources: YamlMapping): YamlMapping {
-    const out = copyMapping(resources);
+    const out = copyNode(resources);
     for (const [name, resource] of Object.entries(resources)) {
       if (!isMapping(resource) || (typeof resource['file'] !== 'string' && !('labels' in resource))) continue;
-      const copy = copyMapping(resource);
-      if (typeof resource['file'] === 'string') copy['file'] = this.path(resource['file']);
-      if ('labels' in resource) setOrDelete(copy, 'labels', this.stringMap(resource, 'labels', 'empty'));
-      setEntry(out, name, copy);
+      const copy = copyNode(resource);
+      if (typeof resource['file'] === 'string') carry(resource, 'file', copy, 'file', this.path(resource['file']));
+      if ('labels' in resource) carryOrRemove(resource, 'labels', copy, this.stringMap(resource, 'labels', 'empty'));
+      carry(resources, name, out, name, copy);
     }
     return out;
   }
@@ -282,23 +287,29 @@ export class Normalizer {
     include.forEach((item, index) => {
       let entry: YamlMapping;
       if (typeof item === 'string') {
-        entry = { path: [this.path(item)] };
-        copyOrigin(include, index, entry, 'path');
+        entry = {};
+        carry(include, index, entry, 'path', this.paths(include, index));
       } else if (isMapping(item) && (typeof item['path'] === 'string' || Array.isArray(item['path']))) {
-        entry = copyMapping(item);
-        entry['path'] = listOf(item, 'path', item['path']).map((path) => this.path(String(path)));
-        if (typeof item['project_directory'] === 'string') entry['project_directory'] = this.path(item['project_directory']);
-        if (item['env_file'] !== undefined && item['env_file'] !== null) {
-          entry['env_file'] = listOf(item, 'env_file', item['env_file']).map((path) => this.path(String(path)));
-        }
+        entry = copyNode(item);
+        carry(item, 'path', entry, 'path', this.paths(item, 'path'));
+        if (typeof item['project_directory'] === 'string') carry(item, 'project_directory', entry, 'project_directory', this.path(item['project_directory']));
+        if (item['env_file'] !== undefined && item['env_file'] !== null) carry(item, 'env_file', entry, 'env_file', this.paths(item, 'env_file'));
       } else {
         this.problem(include, index, 'each include entry must be a path or a mapping with a path');
         return;
       }
-      copyOrigin(include, index, entries, entries.length);
-      entries.push(entry);
+      carry(include, index, entries, entries.length, entry);
     });
     return entries;
+  }
+
+  /** A path or a list of paths, as a list of absolute paths. */
+  private paths(container: object, key: EntryKey): string[] {
+    const written = (container as Record<EntryKey, YamlValue>)[key] as YamlValue;
+    const paths: string[] = [];
+    if (Array.isArray(written)) written.forEach((path, index) => carry(written, index, paths, index, this.path(String(path))));
+    else carry(container, key, paths, 0, this.path(String(written)));
+    return paths;
   }
 
   private context(context: string): string {
@@ -324,10 +335,13 @@ export function completeBuild(service: ComposeService, projectDirectory: string)
   if (build === undefined) return service;
   const context = typeof build.context === 'string' ? build.context : projectDirectory;
   const dockerfile = build.dockerfile || 'Dockerfile';
-  const local = !('dockerfile_inline' in build) && !isRemote(context);
-  const completed = { ...service, build: { ...build, context, ...(local ? { dockerfile: isAbsolute(dockerfile) ? dockerfile : resolve(context, dockerfile) } : {}) } };
-  copyOrigins(service, completed);
-  copyOrigins(build, completed.build);
+  const completedBuild = copyNode(build);
+  carry(build, 'context', completedBuild, 'context', context);
+  if (!('dockerfile_inline' in build) && !isRemote(context)) {
+    carry(build, 'dockerfile', completedBuild, 'dockerfile', isAbsolute(dockerfile) ? dockerfile : resolve(context, dockerfile));
+  }
+  const completed = copyNode(service);
+  carry(service, 'build', completed, 'build', completedBuild);
   return completed;
 }
 
@@ -362,8 +376,7 @@ function namesToMap(names: YamlValue[], valueFor: () => YamlValue): YamlMapping 
   const map: YamlMapping = {};
   names.forEach((name, index) => {
     if (typeof name !== 'string') return;
-    setEntry(map, name, valueFor());
-    copyOrigin(names, index, map, name);
+    carry(names, index, map, name, valueFor());
   });
   return map;
 }
@@ -371,22 +384,15 @@ function namesToMap(names: YamlValue[], valueFor: () => YamlValue): YamlMapping 
 /** A string where Compose also takes a list of strings, as that list. */
 function listOf(container: YamlMapping, key: string, value: YamlValue): YamlValue[] {
   if (Array.isArray(value)) return value;
-  const list = [value];
-  copyOrigin(container, key, list, 0);
+  const list: YamlValue[] = [];
+  carry(container, key, list, 0, value);
   return list;
 }
 
-/** A shallow copy that keeps the origins of its entries. */
-function copyMapping(source: YamlMapping): YamlMapping {
-  const copy: YamlMapping = {};
-  for (const key of Object.keys(source)) setEntry(copy, key, source[key] as YamlValue);
-  copyOrigins(source, copy);
-  return copy;
-}
-
-function setOrDelete(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (value === undefined) delete target[key];
-  else target[key] = value;
+/** `to[key]` in normal form, where `from[key]` was written; undefined: the entry was refused. */
+function carryOrRemove(from: object, key: string, to: object, value: EntryValue | undefined): void {
+  if (value === undefined) remove(to, key);
+  else carry(from, key, to, key, value);
 }
 
 function positionOf(origin: Origin | undefined): SourcePosition {

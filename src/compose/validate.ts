@@ -1,4 +1,4 @@
-import { copyOrigins, type YamlMapping } from '../yaml/index.js';
+import { carry, copyNode, remove, type YamlMapping } from '../yaml/index.js';
 import type { SchemaProblem } from './schema.js';
 
 /**
@@ -16,10 +16,9 @@ export function wellFormedPart(document: YamlMapping, problems: readonly SchemaP
     broken.add(service);
   }
   const services = document['services'] as YamlMapping;
-  const keptServices: YamlMapping = {};
-  copyOrigins(services, keptServices);
-  for (const [name, service] of Object.entries(services)) if (!broken.has(name)) keptServices[name] = service;
-  const kept: YamlMapping = { ...document, services: keptServices };
-  copyOrigins(document, kept);
+  const keptServices = copyNode(services);
+  for (const name of broken) remove(keptServices, name);
+  const kept = copyNode(document);
+  carry(document, 'services', kept, 'services', keptServices);
   return kept;
 }

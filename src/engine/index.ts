@@ -1,9 +1,9 @@
 /** What talks to the Docker engine: Swarm secrets, audit and deploy, through dockerode. */
-export { audit, type AuditScope } from './audit/index.js';
+export { audit, AUDIT_RULES, type AuditScope } from './audit/index.js';
 export { assertStackFileCurrent, RESOLVE_IMAGE, runDocker, stackDeployArgs, type ResolveImage } from './deploy.js';
 export { connectEngine, swarmManagerProblem, type Engine } from './docker.js';
-export { pruneSecrets } from './prune.js';
+export { pruneSecrets, type PruneCandidate } from './prune.js';
 export { pushSecrets, type PushResult } from './push.js';
-export { rotateSecret } from './rotate.js';
-export { externalSecrets, stackFileContent, swarmEnvironment } from './stack-secrets.js';
+export { rotateSecret, type RotateResult } from './rotate.js';
+export { type ExternalSecret, externalSecrets, stackFileContent, swarmEnvironment } from './stack-secrets.js';
 export { missingSecrets } from './verify.js';

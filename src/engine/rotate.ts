@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFilesAtomically } from '../fs/index.js';
-import { generate } from '../generate/index.js';
+import { generate, type GeneratedFile } from '../generate/index.js';
 import { externalSecretName, type LoadedManifest, parseManifest } from '../manifest/index.js';
 import { waitForConvergence } from './converge.js';
 import { EngineError, engineFailure, type Engine } from './docker.js';
@@ -14,13 +14,15 @@ import { readSecretValue, sourceOf } from './sources.js';
 import { externalSecrets } from './stack-secrets.js';
 import { createSecret, findSecret, LABEL_SHA256, planesLabels, removeSecret, type SwarmSecret } from './swarm-secrets.js';
 
+type Progress = (step: string) => void;
+
 export interface RotateOptions {
   root: string;
   environment: string;
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
   /** Told each step as it starts; the command prints it. */
-  progress?: (step: string) => void;
+  progress?: Progress;
 }
 
 export interface RotateResult {
@@ -39,85 +41,127 @@ export interface RotateResult {
  * it at the same place, and the old secret is removed once nothing uses it.
  */
 export async function rotateSecret(engine: Engine, loaded: LoadedManifest, secret: string, options: RotateOptions): Promise<RotateResult> {
-  const { manifest } = loaded;
-  const { root, environment } = options;
   const progress = options.progress ?? (() => {});
-  if (!(secret in manifest.secrets)) {
-    throw new UsageError(`${secret}: no such secret in ${loaded.file} (it has ${Object.keys(manifest.secrets).join(', ') || 'none'})`);
+  assertRotatable(loaded, secret, options);
+  const rotation = prepareRotation(loaded, secret, options.root);
+  const value = await readSecretValue(secret, sourceOf(loaded.manifest, secret), options.root, options.env);
+  const { old, newId } = await createOrReuseNewSecret(engine, loaded.manifest.name, rotation, value, progress);
+  progress(`writing ${loaded.file} (version: ${rotation.version}) and the generated files`);
+  writeFilesAtomically(rotation.files);
+  const rotated = { oldName: rotation.oldName, newName: rotation.newName, version: rotation.version };
+  // The old secret is not in the Swarm: no service can be using it.
+  if (!old) return { ...rotated, updatedServices: [], oldKeptFor: [], oldRemoved: false };
+  const switched = await switchServices(engine, loaded, { from: { id: old.id, name: old.name }, to: { id: newId, name: rotation.newName } }, options, progress);
+  return { ...rotated, ...switched };
+}
+
+/** The secret must be in the manifest and used in the environment, or there is nothing to rotate. */
+function assertRotatable(loaded: LoadedManifest, secret: string, { root, environment }: RotateOptions): void {
+  const { secrets } = loaded.manifest;
+  if (!(secret in secrets)) {
+    throw new UsageError(`${secret}: no such secret in ${loaded.file} (it has ${Object.keys(secrets).join(', ') || 'none'})`);
   }
   if (!externalSecrets(loaded, root, environment).some((item) => item.secret === secret)) {
     throw new UsageError(`${secret}: no service of the ${environment} environment uses this secret, so there is nothing to rotate there`);
   }
+}
 
+/** The next version of a secret, and the files that name it: all made before the Swarm is touched. */
+interface Rotation {
+  secret: string;
+  version: number;
+  oldName: string;
+  newName: string;
+  /** The edited manifest and the files generated from it, at absolute paths. */
+  files: GeneratedFile[];
+}
+
+/** Sets `version: N+1` in the manifest's text (comments kept) and generates the files from the edited manifest. */
+function prepareRotation(loaded: LoadedManifest, secret: string, root: string): Rotation {
+  const { manifest } = loaded;
   const version = (manifest.secrets[secret]!.version ?? 1) + 1;
   const manifestPath = isAbsolute(loaded.file) ? loaded.file : join(root, loaded.file);
   const editedText = setSecretVersion(readFileSync(manifestPath, 'utf8'), secret, version);
   const edited = parseManifest(editedText, loaded.file);
   const oldName = externalSecretName(manifest, secret);
   const newName = externalSecretName(edited.manifest, secret);
-  const generation = generate(edited, root);
+  const files = [{ path: loaded.file, content: editedText }, ...generate(edited, root).files];
+  return { secret, version, oldName, newName, files: files.map((file) => ({ path: isAbsolute(file.path) ? file.path : join(root, file.path), content: file.content })) };
+}
 
-  const value = await readSecretValue(secret, sourceOf(manifest, secret), root, options.env);
+/**
+ * Creates the new secret, or takes the one an interrupted rotation left with this very
+ * value. Refuses a source that still gives the old value, and a new name already holding
+ * another value.
+ */
+async function createOrReuseNewSecret(engine: Engine, stack: string, rotation: Rotation, value: Buffer, progress: Progress): Promise<{ old: SwarmSecret | undefined; newId: string }> {
+  const { secret, oldName, newName } = rotation;
   const sha256 = sha256Hex(value);
-  const failure = (error: unknown, doing: string) => engineFailure(error, doing, engine.endpoint);
-
   let old: SwarmSecret | undefined;
   let existingNew: SwarmSecret | undefined;
   try {
     [old, existingNew] = await Promise.all([findSecret(engine.docker, oldName), findSecret(engine.docker, newName)]);
   } catch (error) {
-    throw failure(error, 'looking up secrets');
+    throw engineFailure(error, 'looking up secrets', engine.endpoint);
   }
   if (old?.labels[LABEL_SHA256] === sha256) {
     throw new UsageError(`${secret}: its source gives the value ${oldName} already holds; put the new value at the source first, then rotate`);
   }
-
-  let newId: string;
   const decision = pushDecision(existingNew, sha256);
   if (decision === 'conflict' || decision === 'unlabelled') {
     throw new EngineError(`${newName} already exists in the Swarm with another value; remove it (docker secret rm ${newName}) if it is a leftover of an earlier rotation, then rotate again`);
   }
-  if (decision === 'unchanged') {
-    newId = existingNew!.id;
-  } else {
-    progress(`creating ${newName}`);
-    try {
-      newId = await createSecret(engine.docker, newName, value, planesLabels(manifest.name, secret, sha256));
-    } catch (error) {
-      throw failure(error, `creating secret ${newName}`);
-    }
-  }
-
-  progress(`writing ${loaded.file} (version: ${version}) and the generated files`);
-  const files = [{ path: loaded.file, content: editedText }, ...generation.files];
-  writeFilesAtomically(files.map((file) => ({ path: isAbsolute(file.path) ? file.path : join(root, file.path), content: file.content })));
-
-  const result: RotateResult = { oldName, newName, version, updatedServices: [], oldKeptFor: [], oldRemoved: false };
-  if (!old) return result;
-  const from = { id: old.id, name: old.name };
-  const to = { id: newId, name: newName };
-  const unfinished = `; ${loaded.file} and the stack file already name ${newName}: finish with planes deploy --env ${environment}, then planes secrets prune --env ${environment}`;
-
+  if (decision === 'unchanged') return { old, newId: existingNew!.id };
+  progress(`creating ${newName}`);
   try {
-    const users = (await stackServices(engine.docker, manifest.name)).filter((service) => usesSecret(service, from));
-    for (const service of users) {
-      progress(`updating service ${serviceName(service)}`);
-      await updateService(engine.docker, service, specWithSecretReplaced(service.Spec ?? {}, from, to));
-      result.updatedServices.push(serviceName(service));
-    }
-    if (users.length > 0) {
-      progress(`waiting for ${users.map(serviceName).join(', ')} to run with ${newName}`);
-      await waitForConvergence(engine.docker, users.map((service) => service.ID), newId, options.timeoutMs);
-    }
-    result.oldKeptFor = (await listServices(engine.docker)).filter((service) => usesSecret(service, from)).map(serviceName);
-    if (result.oldKeptFor.length === 0) {
-      progress(`removing ${oldName}`);
-      await removeSecret(engine.docker, old.id);
-      result.oldRemoved = true;
-    }
+    return { old, newId: await createSecret(engine.docker, newName, value, planesLabels(stack, secret, sha256)) };
   } catch (error) {
-    const cause = failure(error, 'updating the services');
+    throw engineFailure(error, `creating secret ${newName}`, engine.endpoint);
+  }
+}
+
+interface SecretSwitch {
+  from: { id: string; name: string };
+  to: { id: string; name: string };
+}
+
+/**
+ * Moves the stack's services from the old secret to the new one, waits for them to run with
+ * it, and removes the old secret unless a service outside the stack still uses it. The files
+ * already name the new secret, so a failure here says how to finish by hand.
+ */
+async function switchServices(engine: Engine, loaded: LoadedManifest, secrets: SecretSwitch, options: RotateOptions, progress: Progress): Promise<Pick<RotateResult, 'updatedServices' | 'oldKeptFor' | 'oldRemoved'>> {
+  try {
+    const updatedServices = await moveStackServices(engine, loaded.manifest.name, secrets, options.timeoutMs, progress);
+    const oldKeptFor = await removeUnusedSecret(engine, secrets.from, progress);
+    return { updatedServices, oldKeptFor, oldRemoved: oldKeptFor.length === 0 };
+  } catch (error) {
+    const cause = engineFailure(error, 'updating the services', engine.endpoint);
+    const unfinished = `; ${loaded.file} and the stack file already name ${secrets.to.name}: finish with planes deploy --env ${options.environment}, then planes secrets prune --env ${options.environment}`;
     throw cause instanceof UsageError ? new EngineError(`${cause.message}${unfinished}`) : cause;
   }
-  return result;
+}
+
+/** Points every service of the stack that mounts the old secret at the new one (same target), then waits until they converge; their names. */
+async function moveStackServices(engine: Engine, stack: string, { from, to }: SecretSwitch, timeoutMs: number, progress: Progress): Promise<string[]> {
+  const users = (await stackServices(engine.docker, stack)).filter((service) => usesSecret(service, from));
+  for (const service of users) {
+    progress(`updating service ${serviceName(service)}`);
+    await updateService(engine.docker, service, specWithSecretReplaced(service.Spec ?? {}, from, to));
+  }
+  if (users.length > 0) {
+    progress(`waiting for ${users.map(serviceName).join(', ')} to run with ${to.name}`);
+    await waitForConvergence(engine.docker, users.map((service) => service.ID), to.id, timeoutMs);
+  }
+  return users.map(serviceName);
+}
+
+/** Removes the secret when no service uses it any more; the services that still do, which keep it. */
+async function removeUnusedSecret(engine: Engine, secret: { id: string; name: string }, progress: Progress): Promise<string[]> {
+  const users = (await listServices(engine.docker)).filter((service) => usesSecret(service, secret)).map(serviceName);
+  if (users.length === 0) {
+    progress(`removing ${secret.name}`);
+    await removeSecret(engine.docker, secret.id);
+  }
+  return users;
 }

@@ -1,22 +1,25 @@
 /**
- * The secret judgement: whether a setting, a value or a command line puts a secret where none
- * may go, as a structured verdict, and the detectors it rests on. check, migrate and audit all
- * judge through here, so that they agree on what a secret is.
+ * The secret judgement: whether a setting, a command line or a config puts a secret where none
+ * may go, as a structured verdict; the messages rendered from verdicts; and the detectors it
+ * rests on. check, migrate and audit all judge through here, so that they agree on what a
+ * secret is.
  */
-export {
-  composeSetting,
-  judgeCommandLine,
-  judgeSetting,
-  secretId,
-  writtenIn,
-  type CommandLine,
-  type CommandVerdict,
-  type Place,
-  type Setting,
-  type Verdict,
-  type Written,
-} from './setting.js';
-export { classifyName, type NameVerdict } from './names.js';
-export { detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type CredentialMatch } from './values.js';
-export { detectPasswordArguments, type CommandLineMatch } from './command-line.js';
+export { judgeSetting } from './judge-setting.js';
+export { judgeCommandLine } from './judge-command-line.js';
+export { judgeConfigText, judgeConfigVariable } from './judge-config.js';
+export { composeSetting, writtenIn } from './compose-entry.js';
+export { secretId, verdictHeadline, verdictMessage, verdictProblem } from './message.js';
+export type {
+  CommandLine,
+  JudgeOptions,
+  Place,
+  Setting,
+  SettingVerdict,
+  Verdict,
+  VerdictKind,
+  Written,
+} from './verdict.js';
+export { classifyName } from './names.js';
+export { detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath } from './values.js';
+export { detectPasswordArguments } from './command-line.js';
 export { describeValue } from './redact.js';

@@ -1,5 +1,5 @@
 /** The manifest: its schema, loading with every problem at its line, and what it says per service. */
-export { loadManifest, ManifestError, parseManifest, type LoadedManifest, type ManifestProblem } from './load.js';
+export { loadManifest, ManifestError, parseManifest, type LoadedManifest } from './load.js';
 export type { YamlPath } from './locate.js';
 export { configValueIn, environmentNames, externalSecretName, isPerEnvironment, secretMounts, type SecretMount } from './model.js';
 export {

@@ -1,9 +1,9 @@
 /**
  * Which plane a setting belongs to, and why. "Is this a secret" is the checker's judgement
  * (judgeSetting), so that a migrated project passes `planes check` by construction; the
- * reasons shown to the user come from the detectors the judgement rests on.
+ * reasons shown to the user are the facts of its verdict.
  */
-import { classifyName, detectCredentials, isHarmlessValue, isPlaceholder, judgeSetting } from '../judge/index.js';
+import { classifyName, isHarmlessValue, isPlaceholder, judgeSetting, type SettingVerdict, verdictHeadline } from '../judge/index.js';
 import type { SourceSetting } from './source.js';
 
 export type Classification =
@@ -24,27 +24,29 @@ export function classify(setting: SourceSetting): Classification {
   }
 
   const verdict = judgeSetting(setting.judged);
-  if (verdict === undefined && !name.secret) return { plane: 'config', reasons: [configReason(setting)], notes: [] };
+  // A secret name holding no secret now (empty, a flag, a limit) still makes a secret slot: the manifest allows no secret-named config.
+  if (verdict === undefined && !name.secret) return { plane: 'config', reasons: [configReason(name.reason)], notes: [] };
+  const reasons = verdict === undefined ? [`name rule: ${name.reason}`] : verdictReasons(setting.key, verdict);
 
-  const reasons: string[] = [];
   const notes: string[] = [];
-  if (name.secret) reasons.push(`name rule: ${name.reason}`);
-  for (const match of detectCredentials(value).filter((m) => m.severity === 'error')) reasons.push(`value detector: ${match.description}`);
-  if (name.expectsPath) reasons.push(`*_FILE convention: ${setting.key} should hold a path, and holds the secret itself`);
-  if (reasons.length === 0 && verdict !== undefined) reasons.push(`checker: ${verdict.severity === 'error' ? 'a secret' : 'a secret slot'} (${verdictKind(verdict.message)})`);
-
   if (setting.value === undefined) notes.push(`${setting.key} has no value here (the host does not set it): provide the secret file before starting`);
   else if (value === '' || isHarmlessValue(value)) notes.push(`${setting.key} holds no secret now (empty, a flag or a limit), but its name says it is one: kept in the secret plane, as the manifest allows no secret-named config`);
   else if (isPlaceholder(value)) notes.push(`${setting.key} holds a placeholder: put the real secret in the secret file`);
   return { plane: 'secret', reasons, notes };
 }
 
-function configReason(setting: SourceSetting): string {
-  const name = classifyName(setting.key);
-  return name.reason === 'no secret word' ? 'no secret in its name or value' : `not a secret: ${name.reason}`;
+/** Why the checker calls it a secret: its name, the credentials in its value, or else what it found. */
+function verdictReasons(key: string, verdict: SettingVerdict): string[] {
+  const { nameRule } = verdict;
+  const reasons = [
+    ...(nameRule?.says === 'secret' ? [`name rule: ${nameRule.reason}`] : []),
+    ...verdict.credentialFormats.map((format) => `value detector: ${format}`),
+    ...(nameRule?.says === 'secret-file' ? [`*_FILE convention: ${key} should hold a path, and holds the secret itself`] : []),
+  ];
+  if (reasons.length > 0) return reasons;
+  return [`checker: ${verdict.severity === 'error' ? 'a secret' : 'a secret slot'} (${verdictHeadline(verdict)})`];
 }
 
-// The checker's message names what it saw before the first parenthesis or colon; that is enough for a reason.
-function verdictKind(message: string): string {
-  return message.split(/[(:;]/)[0]?.trim() ?? message;
+function configReason(nameReason: string): string {
+  return nameReason === 'no secret word' ? 'no secret in its name or value' : `not a secret: ${nameReason}`;
 }

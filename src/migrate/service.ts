@@ -79,21 +79,67 @@ const MANAGED = new Set(['image', 'build', 'environment', 'env_file', 'secrets',
 const PASS_THROUGH: ReadonlySet<string> = new Set(PASS_THROUGH_KEYS);
 const BUILD_KEYS = new Set(['context', 'dockerfile', 'target', 'args', 'secrets']);
 
+/** Phase by phase, each given what the earlier ones decided; the report lists rows and reviews in the order of the phases. */
 export function planService(input: ServiceInput): ServicePlan {
-  const { name, definition } = input;
-  const rows: SettingRow[] = [];
-  const reviews: ReviewItem[] = [];
-  const review = (level: ReviewItem['level'], message: string, where?: SourceSetting['where']): void => {
-    reviews.push({ level, service: name, message, ...(where ? { where } : {}) });
+  const { image, reviews: imageReviews } = planImage(input);
+  const composeMounts = planComposeMounts(input);
+  const moved = planMovedSettings(input, image, composeMounts.mounts);
+  const paths = planPathSettings(input, moved.mounts);
+  const commands = planCommandLines(input, image, paths.mounts, moved.movedVariables);
+  const passThrough = planPassThrough(input, commands.fields);
+  const wrapper = planWrapper(input, image, moved.wrapped, passThrough.settings, commands.noShell);
+  const build = planBuild(input);
+  const service: Record<string, unknown> = {
+    image,
+    ...(build.build ? { build: build.build } : {}),
+    ...(input.config.length > 0 ? { config: input.config } : {}),
+    ...(commands.mounts.size > 0 ? { secrets: Object.fromEntries(commands.mounts) } : {}),
+    ...escapeDollars({ ...passThrough.settings, ...wrapper.settings }),
   };
+  return {
+    service,
+    rows: [...composeMounts.rows, ...moved.rows, ...paths.rows, ...build.rows],
+    reviews: [...imageReviews, ...composeMounts.reviews, ...moved.reviews, ...paths.reviews, ...commands.reviews, ...passThrough.reviews, ...wrapper.reviews, ...build.reviews],
+  };
+}
 
-  const image = typeof definition.image === 'string' ? definition.image : `${input.project.name}-${name}`;
+type Review = (level: ReviewItem['level'], message: string, where?: SourceSetting['where']) => void;
+
+/** The review items of one phase of planService, and how it adds one. */
+function reviewsOf(service: string): { reviews: ReviewItem[]; review: Review } {
+  const reviews: ReviewItem[] = [];
+  const review: Review = (level, message, where) => {
+    reviews.push({ level, service, message, ...(where ? { where } : {}) });
+  };
+  return { reviews, review };
+}
+
+/** What a phase of planService adds: the service's secret mounts so far, and its rows and reviews. */
+interface MountPhase {
+  mounts: Map<string, Mount>;
+  rows: SettingRow[];
+  reviews: ReviewItem[];
+}
+
+function targetOf(mounts: ReadonlyMap<string, Mount>, secret: string): string {
+  return mounts.get(secret)?.target ?? secret;
+}
+
+/** The service's image, or the name Compose gives the image it builds. */
+function planImage({ name, definition, project }: ServiceInput): { image: string; reviews: ReviewItem[] } {
+  const { review, reviews } = reviewsOf(name);
+  const image = typeof definition.image === 'string' ? definition.image : `${project.name}-${name}`;
   if (definition.image === undefined) {
     review('review', `no image named: the manifest names it ${image}, as Compose names the image it builds; push it to a registry for the prod stack`);
   }
+  return { image, reviews };
+}
 
+/** The secrets the service mounted from the original `secrets:`, each with its target, mode, uid and gid. */
+function planComposeMounts(input: ServiceInput): MountPhase {
+  const { review, reviews } = reviewsOf(input.name);
   const mounts = new Map<string, Mount>();
-  const targetOf = (secret: string): string => mounts.get(secret)?.target ?? secret;
+  const rows: SettingRow[] = [];
   for (const { mount, secret, where, value } of input.mounted) {
     if (mounts.has(secret)) {
       review('blocker', `mounts the secret ${mount.source} twice; the manifest mounts a secret once per service: left out the second mount (target ${String(mount.target)})`);
@@ -101,39 +147,43 @@ export function planService(input: ServiceInput): ServicePlan {
     }
     mounts.set(secret, mountOf(mount, secret, review));
     rows.push({
-      service: name,
+      service: input.name,
       key: `secret ${mount.source}`,
       where,
       plane: 'secret',
-      lands: `${secretFile(secret)} at ${targetPath(targetOf(secret))}`,
+      lands: `${secretFile(secret)} at ${targetPath(targetOf(mounts, secret))}`,
       reasons: ['already a compose secret'],
       value: value === undefined ? 'unknown here' : describeValue(value.toString('utf8')),
     });
   }
+  return { mounts, rows, reviews };
+}
 
-  const wrapped: { variable: string; path: string }[] = [];
+interface WrappedVariable {
+  variable: string;
+  path: string;
+}
+
+/**
+ * Each setting whose value moved to a secret, mounted by the service: the image reads it
+ * through its *_FILE convention, the variable now holds the path, or an entrypoint wrapper
+ * exports it (those are returned in `wrapped`).
+ */
+function planMovedSettings(input: ServiceInput, image: string, previous: ReadonlyMap<string, Mount>): MountPhase & { wrapped: WrappedVariable[]; movedVariables: Map<string, string[]> } {
+  const { review, reviews } = reviewsOf(input.name);
+  const mounts = new Map(previous);
+  const rows: SettingRow[] = [];
+  const wrapped: WrappedVariable[] = [];
   const movedVariables = new Map<string, string[]>();
-  for (const moved of input.moved) {
-    const { setting, secret } = moved;
-    const mount: Mount = mounts.get(secret) ?? {};
-    mounts.set(secret, mount);
-    const path = targetPath(targetOf(secret));
+  for (const { setting, secret, reasons, notes } of input.moved) {
+    const mount = mounts.get(secret) ?? {};
+    const path = targetPath(targetOf(mounts, secret));
     movedVariables.set(secret, [...(movedVariables.get(secret) ?? []), setting.key]);
-    const fileVariable = fileVariableOf(image, setting.key);
-    const taken = input.config.includes(fileVariable ?? '') || input.paths.some((other) => other.setting.key === fileVariable);
-    let lands: string;
-    if (fileVariable !== undefined && !taken) {
-      mount.env = fileVariable;
-      lands = `${secretFile(secret)}, read by ${imageRepository(image)} through ${fileVariable}=${path} (its *_FILE convention)`;
-    } else if (classifyName(setting.key).expectsPath) {
-      mount.env = setting.key;
-      lands = `${secretFile(secret)}; ${setting.key}=${path} now holds its path`;
-    } else {
-      wrapped.push({ variable: setting.key, path });
-      lands = `${secretFile(secret)} at ${path}, exported as ${setting.key} by an entrypoint wrapper (${imageRepository(image)} has no *_FILE convention planes knows)`;
-    }
-    rows.push(row(setting, 'secret', lands, moved.reasons));
-    for (const note of moved.notes) review('review', note, setting.where);
+    const reached = howMovedSettingIsRead(input, image, setting.key, secret, path);
+    mounts.set(secret, reached.env === undefined ? mount : { ...mount, env: reached.env });
+    if (reached.env === undefined) wrapped.push({ variable: setting.key, path });
+    rows.push(row(setting, 'secret', reached.lands, reasons));
+    for (const note of notes) review('review', note, setting.where);
     if (setting.interpolated) {
       const from = setting.interpolated.sources.map((source) => `${source.file}:${source.line}`);
       const variables = setting.interpolated.variables.map((variable) => `\${${variable}}`).join(', ');
@@ -141,58 +191,81 @@ export function planService(input: ServiceInput): ServicePlan {
       review('review', `${setting.key} was filled in from ${variables} (${where}); its value now lives in ${secretFile(secret)}, and the new project does not read ${from.length > 0 ? 'that file' : 'the shell'}: remove the value there`, setting.where);
     }
   }
+  return { mounts, rows, reviews, wrapped, movedVariables };
+}
 
+/** The variable the mount sets (none: an entrypoint wrapper exports the value), and where the setting lands. */
+function howMovedSettingIsRead(input: ServiceInput, image: string, key: string, secret: string, path: string): { env?: string; lands: string } {
+  const fileVariable = fileVariableOf(image, key);
+  const taken = input.config.includes(fileVariable ?? '') || input.paths.some((other) => other.setting.key === fileVariable);
+  if (fileVariable !== undefined && !taken) {
+    return { env: fileVariable, lands: `${secretFile(secret)}, read by ${imageRepository(image)} through ${fileVariable}=${path} (its *_FILE convention)` };
+  }
+  if (classifyName(key).expectsPath) return { env: key, lands: `${secretFile(secret)}; ${key}=${path} now holds its path` };
+  return { lands: `${secretFile(secret)} at ${path}, exported as ${key} by an entrypoint wrapper (${imageRepository(image)} has no *_FILE convention planes knows)` };
+}
+
+/** Each variable that held the path of a mounted secret becomes the `env` of that mount. */
+function planPathSettings(input: ServiceInput, previous: ReadonlyMap<string, Mount>): MountPhase {
+  const { review, reviews } = reviewsOf(input.name);
+  const mounts = new Map(previous);
+  const rows: SettingRow[] = [];
   for (const { setting, target, reasons } of input.paths) {
-    const secret = [...mounts.keys()].find((candidate) => targetOf(candidate) === target);
+    const secret = [...mounts.keys()].find((candidate) => targetOf(mounts, candidate) === target);
     const mount = secret === undefined ? undefined : mounts.get(secret);
-    if (mount === undefined || mount.env !== undefined) {
+    if (secret === undefined || mount === undefined || mount.env !== undefined) {
       const why = mount === undefined ? `no mount of this service lands at ${targetPath(target)}` : `the mount of ${String(secret)} already sets ${mount.env}`;
       review('blocker', `${setting.key} holds a secret's path, but ${why}; the manifest sets one variable per mount: left out`, setting.where);
       rows.push(row(setting, 'left out', why, reasons));
       continue;
     }
-    mount.env = setting.key;
-    rows.push(row(setting, 'secret path', `${setting.key}=${targetPath(target)}, the mount of the secret ${String(secret)}`, reasons));
+    mounts.set(secret, { ...mount, env: setting.key });
+    rows.push(row(setting, 'secret path', `${setting.key}=${targetPath(target)}, the mount of the secret ${secret}`, reasons));
   }
+  return { mounts, rows, reviews };
+}
 
+/** Command lines that held a secret's value read it from its file instead, and the service mounts each secret they read. */
+function planCommandLines(
+  input: ServiceInput,
+  image: string,
+  previous: ReadonlyMap<string, Mount>,
+  movedVariables: ReadonlyMap<string, string[]>,
+): { mounts: Map<string, Mount>; fields: Record<string, unknown>; noShell: string | undefined; reviews: ReviewItem[] } {
+  const { review, reviews } = reviewsOf(input.name);
   const commandSecrets: CommandSecret[] = input.knownSecrets.map(({ name: secret, value }) => ({
     name: secret,
-    path: targetPath(mounts.has(secret) ? targetOf(secret) : secret),
+    path: targetPath(targetOf(previous, secret)),
     value,
     variables: movedVariables.get(secret) ?? [],
   }));
-  const noShell = lacksShell(image, definition['platform']);
-  const commands = secureCommandLines(definition, commandSecrets, noShell);
+  const noShell = lacksShell(image, input.definition['platform']);
+  const commands = secureCommandLines(input.definition, commandSecrets, noShell);
+  const mounts = new Map(previous);
   for (const secret of commands.used) if (!mounts.has(secret)) mounts.set(secret, {});
   for (const finding of commands.findings) review(finding.level, finding.message);
+  return { mounts, fields: commands.fields, noShell, reviews };
+}
 
-  const passThrough: Record<string, unknown> = {};
+/** Every other key passes through (command lines as secured, host paths rebased), or is left out when the manifest cannot express it. */
+function planPassThrough(input: ServiceInput, commandFields: Record<string, unknown>): { settings: Record<string, unknown>; reviews: ReviewItem[] } {
+  const { review, reviews } = reviewsOf(input.name);
+  const { definition } = input;
+  const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(definition)) {
     if (MANAGED.has(key) || key.startsWith('x-')) continue;
     if (!PASS_THROUGH.has(key)) {
       review('blocker', `${key}: the manifest cannot express this key (it is not among PASS_THROUGH_KEYS); left out`);
       continue;
     }
-    passThrough[key] = key in commands.fields ? commands.fields[key] : rebased(key, value, input.project.workingDir, input.outDir);
+    settings[key] = key in commandFields ? commandFields[key] : rebased(key, value, input.project.workingDir, input.outDir);
     for (const filled of interpolations(definition, key)) {
       const from = filled.sources.map((source) => `${source.file}:${source.line}`);
       const variables = filled.variables.map((variable) => `\${${variable}}`).join(', ');
       review('review', `${filled.path} was filled in from ${variables}${from.length > 0 ? ` (${from.join(', ')})` : ''}; the manifest holds the value it had now: give it per environment under overrides: if it differs`, filled.where);
     }
   }
-  if (wrapped.length > 0) {
-    Object.assign(passThrough, wrapper(input, image, wrapped, passThrough, noShell, review));
-  }
-
-  const build = definition.build === undefined ? undefined : planBuild(input, review, rows);
-  const service: Record<string, unknown> = {
-    image,
-    ...(build ? { build } : {}),
-    ...(input.config.length > 0 ? { config: input.config } : {}),
-    ...(mounts.size > 0 ? { secrets: Object.fromEntries([...mounts].map(([secret, mount]) => [secret, mount])) } : {}),
-    ...escapeDollars(passThrough),
-  };
-  return { service, rows, reviews };
+  return { settings, reviews };
 }
 
 function targetPath(target: string): string {
@@ -204,7 +277,7 @@ export function mountTarget(mount: MountedResource): string {
   return typeof mount.target === 'string' ? mount.target.replace(/^\/run\/secrets\//, '') : mount.source;
 }
 
-function mountOf(mount: MountedResource, secret: string, review: (level: ReviewItem['level'], message: string) => void): Mount {
+function mountOf(mount: MountedResource, secret: string, review: Review): Mount {
   const target = mountTarget(mount);
   const result: Mount = target === secret ? {} : { target };
   if (target.startsWith('/')) review('review', `the secret ${mount.source} is mounted at ${target}, outside /run/secrets: kept there`);
@@ -221,64 +294,91 @@ function mountOf(mount: MountedResource, secret: string, review: (level: ReviewI
  * the entrypoint becomes the wrapper, followed by the original entrypoint; the image's CMD is
  * written out as `command` when the service had none, as a new entrypoint clears it.
  */
-function wrapper(
+function planWrapper(
   input: ServiceInput,
   image: string,
-  wrapped: { variable: string; path: string }[],
+  wrapped: WrappedVariable[],
   passThrough: Record<string, unknown>,
   noShell: string | undefined,
-  review: (level: ReviewItem['level'], message: string) => void,
-): Record<string, unknown> {
+): { settings: Record<string, unknown>; reviews: ReviewItem[] } {
+  const { review, reviews } = reviewsOf(input.name);
+  if (wrapped.length === 0) return { settings: {}, reviews };
   const variables = wrapped.map((w) => w.variable).join(', ');
+  const paths = wrapped.map((w) => w.path).join(', ');
   const script = wrapperScript(wrapped);
   if (noShell !== undefined) {
-    review('blocker', `${variables}: ${imageRepository(image)} has no *_FILE convention, and ${noShell} for an entrypoint wrapper; the secret is mounted but the program does not read it: make the program read ${wrapped.map((w) => w.path).join(', ')}`);
-    return {};
+    review('blocker', `${variables}: ${imageRepository(image)} has no *_FILE convention, and ${noShell} for an entrypoint wrapper; the secret is mounted but the program does not read it: make the program read ${paths}`);
+    return { settings: {}, reviews };
   }
-  const ownEntrypoint = input.definition.entrypoint;
-  let entrypoint: string[];
-  let command: unknown = passThrough['command'];
-  if (ownEntrypoint !== undefined && ownEntrypoint !== null) {
-    const current = passThrough['entrypoint'] as string | string[];
-    entrypoint = typeof current === 'string' ? splitCommandLine(current) : current;
-  } else {
-    const process = imageProcess(input.definition, image, input.lookup);
-    if (process === undefined) {
-      review(
-        'blocker',
-        `${variables}: ${imageRepository(image)} has no *_FILE convention planes knows, and planes does not know its ENTRYPOINT and CMD (not in its table, no Dockerfile to read, not on this machine: planes never pulls); the secret is mounted but not exported. Either make the program read ${wrapped.map((w) => w.path).join(', ')}, or add to the service in ${MANIFEST_FILE}: entrypoint: ["/bin/sh", "-c", ${JSON.stringify(script.split('$').join('$$'))}, "sh", <the image's ENTRYPOINT…>] and command: <the image's CMD, unless the service sets one>`,
-      );
-      return {};
-    }
-    entrypoint = process.entrypoint;
-    command ??= process.cmd.length > 0 ? process.cmd : undefined;
-    review('review', `the wrapper starts the image's own process, learnt from ${process.from}: ${JSON.stringify([...process.entrypoint, ...(command === undefined ? [] : process.cmd)])}`);
+  const original = processAfterWrapper(input, image, passThrough, review);
+  if (original === undefined) {
+    review(
+      'blocker',
+      `${variables}: ${imageRepository(image)} has no *_FILE convention planes knows, and planes does not know its ENTRYPOINT and CMD (not in its table, no Dockerfile to read, not on this machine: planes never pulls); the secret is mounted but not exported. Either make the program read ${paths}, or add to the service in ${MANIFEST_FILE}: entrypoint: ["/bin/sh", "-c", ${JSON.stringify(script.split('$').join('$$'))}, "sh", <the image's ENTRYPOINT…>] and command: <the image's CMD, unless the service sets one>`,
+    );
+    return { settings: {}, reviews };
   }
+  const { entrypoint, command } = original;
   if (entrypoint.length === 0 && command === undefined) {
     review('blocker', `${variables}: the image starts no process planes can find (no ENTRYPOINT, no CMD) to run after the wrapper`);
-    return {};
+    return { settings: {}, reviews };
   }
   review(
     'review',
-    `${variables}: ${imageRepository(image)} reads no *_FILE variable, so an entrypoint wrapper exports ${wrapped.length > 1 ? 'them' : 'it'} from ${wrapped.map((w) => w.path).join(', ')} when the container starts. ` +
+    `${variables}: ${imageRepository(image)} reads no *_FILE variable, so an entrypoint wrapper exports ${wrapped.length > 1 ? 'them' : 'it'} from ${paths} when the container starts. ` +
       `The value is not in the container's configuration (docker inspect shows no secret), but it is in the environment of the running process (/proc/1/environ) for anyone who can exec into the container, and a healthcheck or docker exec does not get it. Better: have the program read the file`,
   );
-  return { entrypoint: ['/bin/sh', '-c', script, 'sh', ...entrypoint], ...(command === undefined ? {} : { command }) };
+  return { settings: { entrypoint: ['/bin/sh', '-c', script, 'sh', ...entrypoint], ...(command === undefined ? {} : { command }) }, reviews };
 }
 
-function planBuild(input: ServiceInput, review: (level: ReviewItem['level'], message: string, where?: SourceSetting['where']) => void, rows: SettingRow[]): Record<string, unknown> | undefined {
-  const build = input.definition.build as NonNullable<ComposeService['build']>;
+/** What the wrapper runs once the secrets are exported: the service's own entrypoint, else the image's ENTRYPOINT and CMD (undefined: unknown). */
+function processAfterWrapper(input: ServiceInput, image: string, passThrough: Record<string, unknown>, review: Review): { entrypoint: string[]; command: unknown } | undefined {
+  const ownEntrypoint = input.definition.entrypoint;
+  if (ownEntrypoint !== undefined && ownEntrypoint !== null) {
+    const current = passThrough['entrypoint'] as string | string[];
+    return { entrypoint: typeof current === 'string' ? splitCommandLine(current) : current, command: passThrough['command'] };
+  }
+  const process = imageProcess(input.definition, image, input.lookup);
+  if (process === undefined) return undefined;
+  const command = passThrough['command'] ?? (process.cmd.length > 0 ? process.cmd : undefined);
+  review('review', `the wrapper starts the image's own process, learnt from ${process.from}: ${JSON.stringify([...process.entrypoint, ...(command === undefined ? [] : process.cmd)])}`);
+  return { entrypoint: process.entrypoint, command };
+}
+
+/** The build, unless the service has none or its context is remote. */
+function planBuild(input: ServiceInput): { build: Record<string, unknown> | undefined; rows: SettingRow[]; reviews: ReviewItem[] } {
+  const { review, reviews } = reviewsOf(input.name);
+  const { build } = input.definition;
+  if (build === undefined) return { build: undefined, rows: [], reviews };
   if (/^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(build.context)) {
     review('blocker', `build.context ${build.context} is remote; the manifest takes a local context (a path relative to the project): left out the build`);
-    return undefined;
+    return { build: undefined, rows: [], reviews };
   }
   for (const key of Object.keys(build)) {
     if (!BUILD_KEYS.has(key)) review('blocker', `build.${key}: the manifest's build has context, dockerfile, target, args and secrets only; left out`);
   }
   const context = fromOut(input.outDir, build.context);
   const dockerfile = typeof build.dockerfile === 'string' && build.dockerfile !== resolve(build.context, 'Dockerfile') ? fromOut(build.context, build.dockerfile) : undefined;
+  const { args, rows: argRows } = planBuildArgs(input.buildArgs);
+  const { secrets, rows: secretRows, reviews: secretReviews } = planBuildSecrets(input);
+  return {
+    build: {
+      context,
+      ...(dockerfile ? { dockerfile: dockerfile.replace(/^\.\//, '') } : {}),
+      ...(typeof build.target === 'string' ? { target: build.target } : {}),
+      ...(Object.keys(args).length > 0 ? { args } : {}),
+      ...(secrets.length > 0 ? { secrets } : {}),
+    },
+    rows: [...argRows, ...secretRows],
+    reviews: [...reviews, ...secretReviews],
+  };
+}
+
+/** The build args that are no secret stay build args; one the host does not set is left out, as Compose passes none. */
+function planBuildArgs(buildArgs: SourceSetting[]): { args: Record<string, string>; rows: SettingRow[] } {
   const args: Record<string, string> = {};
-  for (const setting of input.buildArgs) {
+  const rows: SettingRow[] = [];
+  for (const setting of buildArgs) {
     if (setting.value === undefined) {
       rows.push(row(setting, 'left out', 'the host does not set it here, so Compose passes none', ['not a secret']));
       continue;
@@ -286,6 +386,13 @@ function planBuild(input: ServiceInput, review: (level: ReviewItem['level'], mes
     args[setting.key] = escape(setting.value);
     rows.push(row(setting, 'build arg', 'build.args (not secret; it persists in the image)', ['not a secret']));
   }
+  return { args, rows };
+}
+
+/** The build secrets: those the build mounted, and the build args whose value moved to one (the Dockerfile must then read the file). */
+function planBuildSecrets(input: ServiceInput): { secrets: string[]; rows: SettingRow[]; reviews: ReviewItem[] } {
+  const { review, reviews } = reviewsOf(input.name);
+  const rows: SettingRow[] = [];
   for (const moved of input.buildSecretArgs) {
     rows.push(row(moved.setting, 'build secret', `${secretFile(moved.secret)}, mounted in the build as id=${moved.secret}`, moved.reasons));
     review('blocker', `build arg ${moved.setting.key} moved to the build secret ${moved.secret}: the Dockerfile must read it with RUN --mount=type=secret,id=${moved.secret} (cat /run/secrets/${moved.secret}) instead of ARG ${moved.setting.key}`, moved.setting.where);
@@ -294,13 +401,7 @@ function planBuild(input: ServiceInput, review: (level: ReviewItem['level'], mes
   for (const { mount } of input.buildMounted) {
     if (mount.target !== undefined && mount.target !== mount.source) review('review', `build secret ${mount.source} had target ${String(mount.target)}; the manifest mounts build secrets by their name`);
   }
-  return {
-    context,
-    ...(dockerfile ? { dockerfile: dockerfile.replace(/^\.\//, '') } : {}),
-    ...(typeof build.target === 'string' ? { target: build.target } : {}),
-    ...(Object.keys(args).length > 0 ? { args } : {}),
-    ...(secrets.length > 0 ? { secrets } : {}),
-  };
+  return { secrets, rows, reviews };
 }
 
 function rebased(key: string, value: unknown, workingDir: string, outDir: string): unknown {

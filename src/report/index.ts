@@ -8,7 +8,7 @@ import { formatJson } from './json.js';
 import { formatSarif, type SarifFormatOptions } from './sarif.js';
 import { formatText, type TextFormatOptions } from './text.js';
 
-export type { Finding, Report, Severity, Summary } from './finding.js';
+export type { Finding, Report, Severity } from './finding.js';
 export type { RuleDescription } from './sarif.js';
 
 /** The `--format` choices; the first is the default. */
@@ -17,9 +17,9 @@ export const formatNames = ['text', 'json', 'sarif', 'github'] as const;
 export type FormatName = (typeof formatNames)[number];
 
 /** Everything any formatter needs; each one reads only its own part. */
-export type FormatContext = TextFormatOptions & SarifFormatOptions;
+type FormatContext = TextFormatOptions & SarifFormatOptions;
 
-export type Formatter = (report: Report, context: FormatContext) => string;
+type Formatter = (report: Report, context: FormatContext) => string;
 
 export const formatters: Readonly<Record<FormatName, Formatter>> = {
   text: formatText,

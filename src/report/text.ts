@@ -4,8 +4,8 @@ import { maskSourceLine, printable } from './code-frame.js';
 export interface TextFormatOptions {
   /** ANSI colours; the caller decides (NO_COLOR, TTY), the formatter never looks. */
   color: boolean;
-  /** The text of a reported file for its code frames; undefined when it cannot be shown. */
-  readSource: (file: string) => string | undefined;
+  /** The text of a reported file for its code frames; undefined when it cannot be shown. None: no code frames (audit reports on containers, not files). */
+  readSource?: (file: string) => string | undefined;
 }
 
 type Paint = (style: Style, text: string) => string;
@@ -26,7 +26,7 @@ type Style = keyof typeof STYLES;
 export function formatText(report: Report, options: TextFormatOptions): string {
   const paint: Paint = options.color ? (style, text) => `\u001b[${STYLES[style]}m${text}\u001b[0m` : (_style, text) => text;
   const blocks = [...groupByFile(report.findings)].map(([file, findings]) =>
-    fileBlock(file, findings, options.readSource(file), paint),
+    fileBlock(file, findings, options.readSource?.(file), paint),
   );
   return `${[...blocks, summaryLine(report.summary, paint)].join('\n\n')}\n`;
 }

@@ -14,7 +14,7 @@
  */
 import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event, type ScalarEvent } from 'js-yaml';
 import { InputError, type SourcePosition } from '../errors.js';
-import { originsOf, setOrigins, type ComposeTag, type EntryKey, type Origin } from './origins.js';
+import { assign, attachOrigins, originsOf, type ComposeTag, type EntryKey, type Origin } from './origins.js';
 import { LineIndex } from './lines.js';
 import { resolvePlain, resolveTagged, ScalarTagError, type Resolved } from './scalars.js';
 
@@ -182,12 +182,12 @@ class DocumentBuilder {
       const composeTag = asComposeTag(valueTag);
       if (composeTag !== undefined) origin.tag = composeTag;
       if (float) origin.float = true;
-      if (composeTag !== '!reset') setEntry(mapping, key, value);
+      if (composeTag !== '!reset') assign(mapping, key, value);
       origins.set(key, origin);
     }
     this.next++;
     if (merges !== undefined) for (const merge of merges) mergeInto(mapping, origins, merge.value, merge.position);
-    setOrigins(mapping, origins);
+    attachOrigins(mapping, origins);
     this.setFacts(position, tag, size);
     return mapping;
   }
@@ -210,7 +210,7 @@ class DocumentBuilder {
       sequence.push(item);
     }
     this.next++;
-    setOrigins(sequence, origins);
+    attachOrigins(sequence, origins);
     this.setFacts(position, tag, size);
     return sequence;
   }
@@ -272,7 +272,7 @@ function mergeInto(mapping: YamlMapping, origins: Map<EntryKey, Origin>, source:
     const itemOrigins = originsOf(item);
     for (const key of Object.keys(item)) {
       if (Object.hasOwn(mapping, key)) continue;
-      setEntry(mapping, key, item[key] as YamlValue);
+      assign(mapping, key, item[key] as YamlValue);
       const origin = itemOrigins.get(key);
       if (origin === undefined) continue;
       // Compose still removes a `!reset` key from the files before, then sets the merged value.
@@ -283,13 +283,4 @@ function mergeInto(mapping: YamlMapping, origins: Map<EntryKey, Origin>, source:
 
 function asComposeTag(tag: string | undefined): ComposeTag | undefined {
   return tag === '!reset' || tag === '!override' ? tag : undefined;
-}
-
-/** A plain assignment would turn a `__proto__` key into the object's prototype. */
-export function setEntry(mapping: YamlMapping, key: string, value: YamlValue): void {
-  if (key === '__proto__') {
-    Object.defineProperty(mapping, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    mapping[key] = value;
-  }
 }

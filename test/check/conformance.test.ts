@@ -1,25 +1,13 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/finding.js';
 import { runCheck } from '../../src/check/run.js';
 import { UsageError } from '../../src/errors.js';
+import { CORPUS, corpusComposeFiles, corpusPresent } from '../support/corpus.js';
 
-const CORPUS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'corpus');
-const present = existsSync(CORPUS);
-if (!present) {
-  const line = `conformance over ../shared/corpus: SKIPPED — ${CORPUS} is absent`;
-  if (process.env.CI === 'true') throw new Error(`${line}; CI must run it`);
-  console.warn(`\n!!! ${line}\n`);
-}
-
-const composeFiles = present
-  ? readdirSync(CORPUS, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
-      .map((entry) => join(entry.parentPath, entry.name))
-      .sort()
-  : [];
+const present = corpusPresent('conformance over ../shared/corpus');
+const composeFiles = present ? corpusComposeFiles() : [];
 
 const outcomes = { checked: 0, refused: 0, clean: 0, errors: 0, warnings: 0 };
 const byRule = new Map<string, number>();

@@ -7,28 +7,20 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadComposeProject, type ComposeProject, type ComposeService } from '../../src/compose/index.js';
+import { CORPUS, corpusPresent } from '../support/corpus.js';
 import { dockerTools } from '../support/engine.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, 'fixtures');
-const CORPUS = resolve(HERE, '../../../shared/corpus');
 const run = promisify(execFile);
 
 const hasCompose = dockerTools('compose loader oracle', ['compose']);
-const hasCorpus = corpusPresent();
-
-function corpusPresent(): boolean {
-  if (existsSync(CORPUS)) return true;
-  const line = `compose loader oracle: SKIPPED corpus — ${CORPUS} is absent`;
-  if (process.env.CI === 'true') throw new Error(`${line}; CI must have ../shared beside the repository`);
-  console.warn(`\n!!! ${line}\n`);
-  return false;
-}
+const hasCorpus = corpusPresent('compose loader oracle');
 
 interface Case {
   name: string;

@@ -1,7 +1,7 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { dotenvToMap, parseDotenv } from '../../src/compose/dotenv.js';
 import { interpolate, type Lookup } from '../../src/compose/interpolate.js';
 import { formatComposePath, validateComposeSchema, type ComposePath } from '../../src/compose/schema.js';
 import { locate } from '../../src/manifest/locate.js';
+import { CORPUS, corpusComposeFiles, corpusPresent } from '../support/corpus.js';
 import { dockerTools } from '../support/engine.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -283,22 +284,6 @@ interface Schema {
 }
 
 // Conformance: our verdict on every compose file of the shared corpus against Docker Compose's.
-const CORPUS = resolve(ROOT, '../shared/corpus');
-
-function corpusPresent(): boolean {
-  if (existsSync(CORPUS)) return true;
-  const line = `schema conformance: SKIPPED — ${CORPUS} is absent (the shared compose corpus)`;
-  if (process.env.CI === 'true') throw new Error(`${line}; CI must run these tests`);
-  console.warn(`\n!!! ${line}\n`);
-  return false;
-}
-
-function composeFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
-}
 
 // What Compose sees: no shell variables but these, plus the .env beside the file.
 const COMPOSE_ENV: Record<string, string> = Object.fromEntries(
@@ -357,9 +342,9 @@ async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) 
 // uses one is invalid to that Compose and valid to us, which is right.
 const NEWER_THAN_COMPOSE = ['provider', 'include'];
 
-describe.runIf(corpusPresent() && dockerTools('schema conformance', ['compose']))('schema conformance with docker compose on the shared corpus', () => {
+describe.runIf(corpusPresent('schema conformance') && dockerTools('schema conformance', ['compose']))('schema conformance with docker compose on the shared corpus', () => {
   it('agrees with docker compose config on every file, or the difference is explained', async () => {
-    const files = composeFiles(CORPUS);
+    const files = corpusComposeFiles();
     expect(files.length).toBeGreaterThan(100);
     const theirs = await mapConcurrently(files, 4, composeVerdict);
     let agree = 0;

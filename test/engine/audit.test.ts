@@ -46,6 +46,19 @@ describe('environmentFindings', () => {
     expect(finding?.key).toBe('UPSTREAM');
     expect(finding?.message).not.toContain(token);
   });
+
+  it("judges as the checker does: a *_FILE variable holding the secret itself, whose advice keeps the variable's name", () => {
+    const [finding] = environmentFindings(subject([`DB_PASSWORD_FILE=${SECRET}`]), emptyKnown());
+    expect(finding).toMatchObject({ severity: 'error', key: 'DB_PASSWORD_FILE' });
+    expect(finding!.message).toBe('DB_PASSWORD_FILE should hold the path of a secret file, not the secret (Vq***********H1, 24 chars); whoever can docker inspect reads it; mount it as a secret and pass DB_PASSWORD_FILE=/run/secrets/<name>');
+  });
+
+  it('reports the most severe credential of a value, not the first', () => {
+    const hashThenToken = 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/ ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8';
+    const [finding] = environmentFindings(subject([`UPSTREAM=${hashThenToken}`]), emptyKnown());
+    expect(finding?.severity).toBe('error');
+    expect(finding?.message).toMatch(/^UPSTREAM holds a secret: GitHub token/);
+  });
 });
 
 describe('history', () => {

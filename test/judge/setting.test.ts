@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolate } from '../../src/compose/interpolate.js';
 import type { EnvSource } from '../../src/compose/index.js';
 import type { Severity } from '../../src/report/finding.js';
-import { judgeCommandLine, judgeSetting, secretId, type CommandLine, type Place, type Setting, type Written } from '../../src/judge/setting.js';
+import { judgeCommandLine, judgeSetting, secretId, verdictMessage, type CommandLine, type Place, type Setting, type Written } from '../../src/judge/index.js';
 import { leaks } from '../check/rules/secret-table.js';
 
 const GITHUB_TOKEN = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
@@ -96,9 +96,10 @@ const SETTINGS: Row[] = [
 describe('judgeSetting', () => {
   it.each(SETTINGS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
     const verdict = judgeSetting(row.setting);
+    const message = verdict && verdictMessage(verdict);
     expect(verdict?.severity).toBe(row.severity);
-    for (const fragment of row.message ?? []) expect(verdict?.message).toContain(fragment);
-    for (const secret of row.secrets ?? []) expect(leaks(verdict?.message ?? '', secret)).toBe(false);
+    for (const fragment of row.message ?? []) expect(message).toContain(fragment);
+    for (const secret of row.secrets ?? []) expect(leaks(message ?? '', secret)).toBe(false);
   });
 });
 
@@ -136,9 +137,9 @@ describe('judgeCommandLine', () => {
   it.each(COMMANDS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
     const verdicts = judgeCommandLine(row.line);
     expect(verdicts.map((verdict) => [verdict.argument, verdict.severity])).toEqual(row.verdicts);
-    for (const fragment of row.message ?? []) expect(verdicts[0]?.message).toContain(fragment);
+    for (const fragment of row.message ?? []) expect(verdicts[0] && verdictMessage(verdicts[0])).toContain(fragment);
     for (const verdict of verdicts) {
-      for (const secret of row.secrets ?? []) expect(leaks(verdict.message, secret)).toBe(false);
+      for (const secret of row.secrets ?? []) expect(leaks(verdictMessage(verdict), secret)).toBe(false);
     }
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { interpolate } from '../../src/compose/interpolate.js';
+import { judgeSetting } from '../../src/judge/index.js';
 import { classify } from '../../src/migrate/classify.js';
 import type { SourceSetting } from '../../src/migrate/source.js';
 
@@ -62,5 +64,23 @@ describe('classify', () => {
     const verdict = classify(setting('API_TOKEN', undefined));
     expect(verdict.plane).toBe('secret');
     expect(verdict.notes.join()).toMatch(/no value here/);
+  });
+
+  it("takes its reasons from the checker's verdict: the name rule and every credential format it found", () => {
+    const source = setting('GITHUB_TOKEN', `ghp_${'a1B2c3D4e5'.repeat(3)}abcdef AKIAZ3MSJV7WLXQ4TB6N`);
+    const verdict = judgeSetting(source.judged);
+    expect(verdict?.nameRule?.says).toBe('secret');
+    expect(classify(source).reasons).toEqual([
+      `name rule: ${verdict?.nameRule?.reason}`,
+      'value detector: GitHub token (personal, OAuth, app or refresh)',
+      'value detector: AWS access key ID',
+    ]);
+  });
+
+  it('names what the checker found otherwise, a ${VAR:-…} reference whole', () => {
+    const template = 'app-${DB_PASSWORD:-x}';
+    const { value, references } = interpolate(template, () => undefined);
+    const source = { ...setting('CACHE_PREFIX', value), judged: { place: 'environment' as const, name: 'CACHE_PREFIX', value, written: { template, references, sources: {} } } };
+    expect(classify(source)).toMatchObject({ plane: 'secret', reasons: ['checker: a secret (CACHE_PREFIX interpolates the secret ${DB_PASSWORD:-…})'] });
   });
 });

@@ -12,18 +12,18 @@
  * An example that cannot migrate cleanly is listed in EXPECTED_FAILURES with the reason, and
  * must say so in its report; A to C hold for it all the same.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/manifest.js';
 import { runCheck } from '../../src/check/run.js';
 import { migrate, type MigrationReport } from '../../src/migrate/index.js';
+import { CORPUS, corpusPresent } from '../support/corpus.js';
 import { dockerTools } from '../support/engine.js';
 import { canaryCopy, composeConfig, differences, filesHolding, inputSecrets, nonSecretText, toolEnvironment, type InputSecret } from './round-trip.js';
 
-const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus/awesome-compose');
+const AWESOME_COMPOSE = join(CORPUS, 'awesome-compose');
 
 /** Examples that cannot migrate cleanly, and why; each must report a blocker matching `blocker`. */
 const EXPECTED_FAILURES: Record<string, { reason: string; blocker: RegExp }> = {
@@ -52,10 +52,10 @@ interface Example {
 }
 
 function examples(): Example[] {
-  return readdirSync(CORPUS)
+  return readdirSync(AWESOME_COMPOSE)
     .sort()
     .flatMap((name) => {
-      const dir = join(CORPUS, name);
+      const dir = join(AWESOME_COMPOSE, name);
       if (!statSync(dir).isDirectory()) return [];
       return readdirSync(dir)
         .filter((file) => /^(?:docker-)?compose\.ya?ml$/.test(file))
@@ -63,12 +63,7 @@ function examples(): Example[] {
     });
 }
 
-const present = existsSync(CORPUS);
-if (!present) {
-  const line = `planes migrate corpus round trip: SKIPPED — ${CORPUS} is absent`;
-  if (process.env.CI === 'true') throw new Error(`${line}; CI must have ../shared beside the repository`);
-  console.warn(`\n!!! ${line}\n`);
-}
+const present = corpusPresent('planes migrate corpus round trip', AWESOME_COMPOSE);
 const docker = present && dockerTools('planes migrate corpus round trip', ['compose']);
 const environment = toolEnvironment();
 const summary: string[] = [];

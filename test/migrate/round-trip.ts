@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { judgeSetting, writtenIn, type Setting } from '../../src/judge/setting.js';
+import { judgeSetting, writtenIn, type Setting } from '../../src/judge/index.js';
 import { loadComposeProject, originOf } from '../../src/compose/index.js';
 import { classifyName } from '../../src/judge/names.js';
 import type { SourcePosition } from '../../src/errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeCommandLine } from '../../src/judge/setting.js';
+import { judgeCommandLine } from '../../src/judge/index.js';
 import { scriptOfArguments, splitCommandLine, substituteInScript, wrapperScript } from '../../src/migrate/shell.js';
 
 const PATH = '/run/secrets/db_password';

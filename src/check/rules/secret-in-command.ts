@@ -1,6 +1,6 @@
 import { type ComposePath, type ComposeService, formatComposePath } from '../../compose/index.js';
 import { type Origin, originOf } from '../../yaml/index.js';
-import { judgeCommandLine, writtenIn } from '../../judge/index.js';
+import { judgeCommandLine, verdictMessage, writtenIn } from '../../judge/index.js';
 import { entryPosition } from '../entry-position.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
@@ -47,11 +47,12 @@ function judge(context: CheckContext, service: string, line: Field): RuleFinding
   const originAt = (argument: number | null): Origin | undefined =>
     argument === null || typeof value === 'string' ? originOf(line.container, line.key) : originOf(value, argument);
   const written = typeof value === 'string' ? [writtenIn(originAt(null))] : value.map((_item, index) => writtenIn(originAt(index)));
-  return judgeCommandLine({ field: line.field, value, written }).map(({ argument, ...verdict }) => {
+  return judgeCommandLine({ field: line.field, value, written }).map((verdict) => {
+    const { argument } = verdict;
     const origin = originAt(argument);
     // The command line itself, not its key: the string or the list item holding the secret.
     const { file, line: at, column } = entryPosition(context, origin === undefined ? undefined : { value: origin.value });
     const path = formatComposePath(['services', service, ...line.path, ...(argument === null ? [] : [argument])]);
-    return { file, line: at, column, service, key: null, path, ...verdict };
+    return { file, line: at, column, service, key: null, path, severity: verdict.severity, message: verdictMessage(verdict) };
   });
 }

@@ -1,7 +1,7 @@
 import { type Origin, originOf } from '../../yaml/index.js';
 import { formatComposePath } from '../../compose/index.js';
 import type { SourcePosition } from '../../errors.js';
-import { classifyName, type CredentialMatch, describeValue, detectCredentials } from '../../judge/index.js';
+import { judgeConfigText, judgeConfigVariable, verdictMessage } from '../../judge/index.js';
 import { readTextFile } from '../../fs/index.js';
 import { entryPosition } from '../entry-position.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
@@ -32,32 +32,34 @@ export const secretInConfigRule: Rule = {
   },
 };
 
-const ADVICE = 'a config is readable by docker config inspect and by every process of its containers: make it a secret (top-level secrets:, mounted under /run/secrets)';
-
 function fromVariable(context: CheckContext, name: string, source: Record<string, unknown>): RuleFinding[] {
   const variable = source['environment'];
   if (typeof variable !== 'string') return [];
-  const found = (message: string): RuleFinding[] => [
-    { ...entryPosition(context, valueOrigin(source, 'environment')), service: null, key: name, path: formatComposePath(['configs', name, 'environment']), message },
+  const verdict = judgeConfigVariable(name, variable, context.project.projectEnv.lookup(variable));
+  if (verdict === undefined) return [];
+  return [
+    {
+      ...entryPosition(context, valueOrigin(source, 'environment')),
+      service: null,
+      key: name,
+      path: formatComposePath(['configs', name, 'environment']),
+      severity: verdict.severity,
+      message: verdictMessage(verdict),
+    },
   ];
-  if (classifyName(variable).secret) return found(`config ${name} is made from ${variable}, a secret; ${ADVICE}`);
-  const value = context.project.projectEnv.lookup(variable);
-  const [match] = value === undefined ? [] : detectCredentials(value);
-  if (match === undefined || value === undefined) return [];
-  return found(`config ${name} is made from ${variable}, which holds a secret: ${shown(value, match)}; ${ADVICE}`);
 }
 
 function inContent(context: CheckContext, name: string, source: Record<string, unknown>): RuleFinding[] {
   const content = source['content'];
   if (typeof content !== 'string') return [];
   const origin = valueOrigin(source, 'content');
-  return detectCredentials(content).map((match) => ({
-    ...(inBlock(context, origin, content, match.start) ?? entryPosition(context, origin)),
+  return judgeConfigText(name, { from: 'content' }, content).map((verdict) => ({
+    ...(inBlock(context, origin, content, verdict.offset) ?? entryPosition(context, origin)),
     service: null,
     key: name,
     path: formatComposePath(['configs', name, 'content']),
-    severity: match.severity,
-    message: `the content of config ${name} holds a secret: ${shown(content, match)}; ${ADVICE}`,
+    severity: verdict.severity,
+    message: verdictMessage(verdict),
   }));
 }
 
@@ -72,19 +74,15 @@ function inFile(context: CheckContext, name: string, source: Record<string, unkn
   } catch {
     return [];
   }
-  return detectCredentials(text).map((match) => ({
+  return judgeConfigText(name, { from: 'file', file }, text).map((verdict) => ({
     file,
-    ...lineAndColumn(text, match.start),
+    ...lineAndColumn(text, verdict.offset),
     service: null,
     key: name,
     path: null,
-    severity: match.severity,
-    message: `${file}, the file of config ${name}, holds a secret: ${shown(text, match)}; ${ADVICE}`,
+    severity: verdict.severity,
+    message: verdictMessage(verdict),
   }));
-}
-
-function shown(text: string, match: CredentialMatch): string {
-  return `${match.description} (${describeValue(text.slice(match.start, match.end))})`;
 }
 
 /** Where the value of `key` was written: the whole entry, for the code frame. */

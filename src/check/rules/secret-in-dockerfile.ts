@@ -1,6 +1,6 @@
 import { interpolate } from '../../compose/index.js';
 import { argAndEnvEntries, type ArgOrEnvEntry } from '../../dockerfile/index.js';
-import { judgeSetting, type Setting } from '../../judge/index.js';
+import { judgeSetting, type Setting, verdictMessage } from '../../judge/index.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 /**
@@ -18,7 +18,7 @@ export const secretInDockerfileRule: Rule = {
       for (const entry of argAndEnvEntries(instructions)) {
         const verdict = judgeSetting(settingOf(entry));
         if (verdict === undefined) continue;
-        findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, ...verdict });
+        findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, severity: verdict.severity, message: verdictMessage(verdict) });
       }
     }
     return findings;

@@ -1,5 +1,5 @@
 import type { DotenvEntry, EnvFileRead, EnvSource, VariableReference } from '../../compose/index.js';
-import { judgeSetting, type Setting } from '../../judge/index.js';
+import { judgeSetting, type Setting, verdictMessage } from '../../judge/index.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
 /**
@@ -24,7 +24,7 @@ export const secretInEnvFileRule: Rule = {
       (reads[0] as EnvFileRead).entries.forEach((entry, index) => {
         const verdict = reads.map((read) => judgeSetting(settingOf(context, file, read, index))).find((judged) => judged !== undefined);
         if (verdict === undefined) return;
-        findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, ...verdict, message: verdict.message + readBy });
+        findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, severity: verdict.severity, message: verdictMessage(verdict) + readBy });
       });
     }
     return findings;

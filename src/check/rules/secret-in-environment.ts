@@ -1,6 +1,6 @@
 import { originOf } from '../../yaml/index.js';
 import { formatComposePath } from '../../compose/index.js';
-import { composeSetting, judgeSetting } from '../../judge/index.js';
+import { composeSetting, judgeSetting, verdictMessage } from '../../judge/index.js';
 import { entryPosition } from '../entry-position.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
@@ -23,7 +23,7 @@ export const secretInEnvironmentRule: Rule = {
         if (verdict === undefined) continue;
         const { file, line, column } = entryPosition(context, origin);
         const path = formatComposePath(['services', service, 'environment', name]);
-        findings.push({ file, line, column, service, key: name, path, ...verdict });
+        findings.push({ file, line, column, service, key: name, path, severity: verdict.severity, message: verdictMessage(verdict) });
       }
     }
     return findings;

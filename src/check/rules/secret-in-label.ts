@@ -1,6 +1,6 @@
 import { type ComposePath, type ComposeService, formatComposePath } from '../../compose/index.js';
 import { type Origin, originOf } from '../../yaml/index.js';
-import { judgeSetting, writtenIn } from '../../judge/index.js';
+import { judgeSetting, verdictMessage, writtenIn } from '../../judge/index.js';
 import { entryPosition } from '../entry-position.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
@@ -64,5 +64,5 @@ function judgeLabel(context: CheckContext, service: string, label: Label): RuleF
   const verdict = judgeSetting({ place: 'label', name: label.name, value: label.value, ...(written === undefined ? {} : { written }) });
   if (verdict === undefined) return [];
   const { file, line, column } = entryPosition(context, label.origin);
-  return [{ file, line, column, service, key: label.name, path: formatComposePath(label.path), ...verdict }];
+  return [{ file, line, column, service, key: label.name, path: formatComposePath(label.path), severity: verdict.severity, message: verdictMessage(verdict) }];
 }

@@ -1,5 +1,5 @@
-import type { Finding, Report, Severity } from '../../report/index.js';
-import { classifyName, describeValue, detectCredentials, isHarmlessValue, isPlaceholder } from '../../judge/index.js';
+import type { Finding, Report, RuleDescription, Severity } from '../../report/index.js';
+import { describeValue, detectCredentials, judgeSetting, type Place, type SettingVerdict, verdictProblem } from '../../judge/index.js';
 import { sha256Hex } from '../hash.js';
 import type { KnownSecrets } from './known.js';
 
@@ -17,38 +17,28 @@ export interface AuditSubject {
 export const RULE_ENVIRONMENT = 'secret-in-environment';
 export const RULE_IMAGE_HISTORY = 'build-secret-in-image';
 
-interface Verdict {
-  severity: Severity;
-  /** Why the value is a secret, with the value only in redacted form. */
-  why: string;
+/** Every rule an audit finding can carry, as the report's formatters describe them. */
+export const AUDIT_RULES: readonly RuleDescription[] = [
+  { id: RULE_ENVIRONMENT, description: "a secret in a running container's or a Swarm service's environment, which docker inspect shows", severity: 'error' },
+  { id: RULE_IMAGE_HISTORY, description: 'a secret in the history of an image a container runs: a build argument or a build step', severity: 'error' },
+];
+
+/** The shared judgement, with the secrets the audit knows: a value equal to one is reported whatever its name. */
+function judgeEntry(place: Place, key: string, value: string, known: KnownSecrets): SettingVerdict | undefined {
+  return judgeSetting({ place, name: key, value }, { knownSecret: (candidate) => known.hashes.get(sha256Hex(candidate)) });
 }
 
-/** Whether one name=value pair carries a secret, and why. */
-export function judgeSetting(key: string, value: string, known: KnownSecrets): Verdict | undefined {
-  if (value === '') return undefined;
-  const secret = known.hashes.get(sha256Hex(value));
-  if (secret !== undefined) return { severity: 'error', why: `holds the value of the secret ${secret} (${describeValue(value)})` };
-  if (isHarmlessValue(value)) return undefined;
-  if (classifyName(key).secret) {
-    return isPlaceholder(value)
-      ? { severity: 'warning', why: `is a secret slot holding a placeholder (${describeValue(value)})` }
-      : { severity: 'error', why: `holds a secret (${describeValue(value)})` };
-  }
-  const match = detectCredentials(value)[0];
-  if (match) return { severity: match.severity, why: `holds ${article(match.description)} (${describeValue(value.slice(match.start, match.end))})` };
-  return undefined;
+function finding(subject: AuditSubject, rule: string, key: string | null, severity: Severity, problem: string, advice: string): Finding {
+  return { rule, severity, file: subject.file, line: 1, column: 1, service: subject.service, key, path: null, message: `${problem}; ${advice}` };
 }
 
-function article(description: string): string {
-  return /^[aeiouAEIOU]/.test(description) ? `an ${description}` : `a ${description}`;
+/** What to do instead: the audit speaks of a running container, whose secret's name it does not know. */
+function environmentAdvice(verdict: SettingVerdict): string {
+  // A *_FILE variable already names the file: it only needs the path instead of the secret.
+  const variable = verdict.kind === 'secret-in-file-variable' ? verdict.name : `${verdict.name}_FILE`;
+  return `whoever can docker inspect reads it; mount it as a secret and pass ${variable}=/run/secrets/<name>`;
 }
 
-function finding(subject: AuditSubject, rule: string, key: string | null, verdict: Verdict, advice: string): Finding {
-  const subjectKey = key === null ? '' : `${key} `;
-  return { rule, severity: verdict.severity, file: subject.file, line: 1, column: 1, service: subject.service, key, path: null, message: `${subjectKey}${verdict.why}; ${advice}` };
-}
-
-const ENV_ADVICE = (key: string) => `whoever can docker inspect reads it; mount it as a secret and pass ${key}_FILE=/run/secrets/<name>`;
 const HISTORY_ADVICE = 'every image layer keeps it for whoever pulls the image: pass it with RUN --mount=type=secret (a BuildKit build secret) and rebuild';
 
 export function environmentFindings(subject: AuditSubject, known: KnownSecrets): Finding[] {
@@ -56,8 +46,8 @@ export function environmentFindings(subject: AuditSubject, known: KnownSecrets):
     const equals = entry.indexOf('=');
     if (equals <= 0) return [];
     const key = entry.slice(0, equals);
-    const verdict = judgeSetting(key, entry.slice(equals + 1), known);
-    return verdict ? [finding(subject, RULE_ENVIRONMENT, key, verdict, ENV_ADVICE(key))] : [];
+    const verdict = judgeEntry('environment', key, entry.slice(equals + 1), known);
+    return verdict ? [finding(subject, RULE_ENVIRONMENT, key, verdict.severity, verdictProblem(verdict), environmentAdvice(verdict))] : [];
   });
 }
 
@@ -79,18 +69,25 @@ export function historyFindings(subject: AuditSubject, known: KnownSecrets): Fin
   for (const line of subject.history ?? []) {
     const { args, rest } = historyBuildArgs(line);
     for (const [key, value] of args) {
-      const verdict = judgeSetting(key, value, known);
-      if (verdict) findings.push(finding(subject, RULE_IMAGE_HISTORY, key, { ...verdict, why: `(build argument) ${verdict.why}` }, HISTORY_ADVICE));
+      const verdict = judgeEntry('build-arg', key, value, known);
+      if (verdict) findings.push(finding(subject, RULE_IMAGE_HISTORY, key, verdict.severity, verdictProblem(verdict), HISTORY_ADVICE));
     }
+    // The rest of the step is a command line the audit only searches: for a known value anywhere in it, or a credential format.
     const secret = known.values.find(({ value }) => rest.includes(value));
     const match = detectCredentials(rest)[0];
     if (secret) {
-      findings.push(finding(subject, RULE_IMAGE_HISTORY, null, { severity: 'error', why: `a build step of the image history contains the value of the secret ${secret.name} (${describeValue(secret.value)})` }, HISTORY_ADVICE));
+      const problem = `a build step of the image history contains the value of the secret ${secret.name} (${describeValue(secret.value)})`;
+      findings.push(finding(subject, RULE_IMAGE_HISTORY, null, 'error', problem, HISTORY_ADVICE));
     } else if (match) {
-      findings.push(finding(subject, RULE_IMAGE_HISTORY, null, { severity: match.severity, why: `a build step of the image history contains ${article(match.description)} (${describeValue(rest.slice(match.start, match.end))})` }, HISTORY_ADVICE));
+      const problem = `a build step of the image history contains ${article(match.description)} (${describeValue(rest.slice(match.start, match.end))})`;
+      findings.push(finding(subject, RULE_IMAGE_HISTORY, null, match.severity, problem, HISTORY_ADVICE));
     }
   }
   return findings;
+}
+
+function article(description: string): string {
+  return /^[aeiouAEIOU]/.test(description) ? `an ${description}` : `a ${description}`;
 }
 
 export function auditReport(subjects: AuditSubject[], known: KnownSecrets): Report {

@@ -7,6 +7,7 @@ import { addBuildSecrets, addSecretFiles, addSwarmLabels, emptyKnown } from './k
 import { collectSubjects, type AuditScope } from './subjects.js';
 
 export type { AuditScope } from './subjects.js';
+export { AUDIT_RULES } from './findings.js';
 
 /**
  * Audits what runs: every environment in the scope is judged by name, by value format and
