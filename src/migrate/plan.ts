@@ -36,8 +36,7 @@ interface Classified {
 }
 
 export function planMigration(source: Source, options: PlanOptions): MigrationPlan {
-  const { project } = source;
-  const name = project.name === '' ? 'app' : project.name;
+  const name = source.project.name === '' ? 'app' : source.project.name;
   const reviews: ReviewItem[] = [];
   const rows: SettingRow[] = [];
 
@@ -48,44 +47,12 @@ export function planMigration(source: Source, options: PlanOptions): MigrationPl
   rows.push(...configPlan.rows);
   reviews.push(...configPlan.reviews);
 
-  const uses = secretUses(source, classified);
-  const taken = new Set(Object.keys(configPlan.config).map((key) => key.toLowerCase()));
-  const named = nameSecrets(uses.map((entry) => entry.use), taken);
-  const secretOf = new Map<SecretUse, NamedSecret>(named.flatMap((secret) => secret.uses.map((use) => [use, secret] as const)));
-  const knownSecrets = named.filter((secret) => !secret.build && secret.value !== undefined && secret.value.length > 0).map((secret) => ({ name: secret.name, value: (secret.value as Buffer).toString('utf8') }));
-
-  const nameOf = (use: SecretUse): string => (secretOf.get(use) as NamedSecret).name;
-
-  const services: Record<string, unknown> = {};
-  for (const [service, definition] of Object.entries(project.model.services)) {
-    const own = uses.filter((entry) => entry.use.service === service);
-    const planned = planService({
-      name: service,
-      definition,
-      project: { name, workingDir: project.workingDir },
-      outDir: options.outDir,
-      config: configPlan.byService.get(service) ?? [],
-      moved: movedSettings(own, 'variable', nameOf),
-      mounted: mountedSecrets(source, own, 'compose-secret', nameOf),
-      paths: routed.paths.filter((path) => path.setting.service === service),
-      buildArgs: classified.filter((c) => c.setting.service === service && c.setting.place === 'build-arg' && c.verdict.plane !== 'secret').map((c) => c.setting),
-      buildSecretArgs: movedSettings(own, 'build-arg', nameOf),
-      buildMounted: mountedSecrets(source, own, 'build-secret', nameOf),
-      knownSecrets,
-      lookup: options.lookup,
-    });
-    services[service] = planned.service;
-    rows.push(...planned.rows);
-    reviews.push(...planned.reviews);
-  }
+  const secretNames = planSecretNames(source, classified, configPlan);
+  const services = planServices(source, options, { name, classified, configPlan, paths: routed.paths, secretNames }, rows, reviews);
   sharedConfigReviews(configPlan.byService, Object.keys(configPlan.config), reviews);
 
-  const { secrets, buildSecrets, secretFiles } = defineSecrets(source, named, options.outDir, reviews);
-  for (const [composeName] of source.secrets) {
-    if (!uses.some((entry) => entry.use.key === composeName && 'mount' in entry)) {
-      reviews.push({ level: 'review', message: `the compose secret ${composeName} is used by no service: left out` });
-    }
-  }
+  const { secrets, buildSecrets, secretFiles } = defineSecrets(source, secretNames.named, options.outDir, reviews);
+  reviews.push(...unusedComposeSecrets(source, secretNames.uses));
 
   const manifest: Record<string, unknown> = {
     name,
@@ -96,9 +63,75 @@ export function planMigration(source: Source, options: PlanOptions): MigrationPl
     services,
     ...topLevel(source, options.outDir, reviews),
   };
-  const order = Object.keys(project.model.services);
-  rows.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service) || a.where.file.localeCompare(b.where.file) || a.where.line - b.where.line || a.where.column - b.where.column);
-  return { manifest, secretFiles, rows, reviews };
+  return { manifest, secretFiles, rows: inServiceOrder(rows, Object.keys(source.project.model.services)), reviews };
+}
+
+/** Every use of a secret, the secrets they are named into, and the values a command line may hold. */
+interface SecretNames {
+  uses: UseEntry[];
+  named: NamedSecret[];
+  nameOf: (use: SecretUse) => string;
+  /** Every runtime secret with a known value. */
+  knownSecrets: { name: string; value: string }[];
+}
+
+function planSecretNames(source: Source, classified: readonly Classified[], configPlan: ConfigPlan): SecretNames {
+  const uses = secretUses(source, classified);
+  const taken = new Set(Object.keys(configPlan.config).map((key) => key.toLowerCase()));
+  const named = nameSecrets(uses.map((entry) => entry.use), taken);
+  const secretOf = new Map<SecretUse, NamedSecret>(named.flatMap((secret) => secret.uses.map((use) => [use, secret] as const)));
+  const knownSecrets = named.filter((secret) => !secret.build && secret.value !== undefined && secret.value.length > 0).map((secret) => ({ name: secret.name, value: (secret.value as Buffer).toString('utf8') }));
+  return { uses, named, nameOf: (use) => (secretOf.get(use) as NamedSecret).name, knownSecrets };
+}
+
+interface ServicesInput {
+  name: string;
+  classified: readonly Classified[];
+  configPlan: ConfigPlan;
+  paths: readonly PathSetting[];
+  secretNames: SecretNames;
+}
+
+/** Each service of the manifest, in the order of the original; their rows and reviews are added to the plan's. */
+function planServices(source: Source, options: PlanOptions, input: ServicesInput, rows: SettingRow[], reviews: ReviewItem[]): Record<string, unknown> {
+  const { project } = source;
+  const { classified, configPlan, secretNames } = input;
+  const { nameOf } = secretNames;
+  const services: Record<string, unknown> = {};
+  for (const [service, definition] of Object.entries(project.model.services)) {
+    const own = secretNames.uses.filter((entry) => entry.use.service === service);
+    const planned = planService({
+      name: service,
+      definition,
+      project: { name: input.name, workingDir: project.workingDir },
+      outDir: options.outDir,
+      config: configPlan.byService.get(service) ?? [],
+      moved: movedSettings(own, 'variable', nameOf),
+      mounted: mountedSecrets(source, own, 'compose-secret', nameOf),
+      paths: input.paths.filter((path) => path.setting.service === service),
+      buildArgs: classified.filter((c) => c.setting.service === service && c.setting.place === 'build-arg' && c.verdict.plane !== 'secret').map((c) => c.setting),
+      buildSecretArgs: movedSettings(own, 'build-arg', nameOf),
+      buildMounted: mountedSecrets(source, own, 'build-secret', nameOf),
+      knownSecrets: secretNames.knownSecrets,
+      lookup: options.lookup,
+    });
+    services[service] = planned.service;
+    rows.push(...planned.rows);
+    reviews.push(...planned.reviews);
+  }
+  return services;
+}
+
+/** A compose secret no service mounts is not carried over. */
+function unusedComposeSecrets(source: Source, uses: readonly UseEntry[]): ReviewItem[] {
+  return [...source.secrets.keys()]
+    .filter((composeName) => !uses.some((entry) => entry.use.key === composeName && 'mount' in entry))
+    .map((composeName) => ({ level: 'review', message: `the compose secret ${composeName} is used by no service: left out` }));
+}
+
+/** Rows by service in the order of the original, then by where they were written. */
+function inServiceOrder(rows: SettingRow[], order: readonly string[]): SettingRow[] {
+  return rows.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service) || a.where.file.localeCompare(b.where.file) || a.where.line - b.where.line || a.where.column - b.where.column);
 }
 
 /** The manifest's secrets and build secrets, and the values that go to their files. */
@@ -198,7 +231,7 @@ function mountedSecrets(source: Source, entries: readonly UseEntry[], kind: Secr
   });
 }
 
-function secretUses(source: Source, classified: Classified[]): UseEntry[] {
+function secretUses(source: Source, classified: readonly Classified[]): UseEntry[] {
   const entries: UseEntry[] = [];
   for (const [service, definition] of Object.entries(source.project.model.services)) {
     for (const mount of definition.secrets ?? []) {
