@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
+import { finishInterruptedWrite } from '../fs/index.js';
 import { generate, staleFiles } from '../generate/index.js';
 import { MANIFEST_FILE } from '../layout.js';
 import { type LoadedManifest, loadManifest } from '../manifest/index.js';
@@ -14,6 +15,8 @@ export function projectManifest(cwd: string, path?: string): ProjectManifest | u
   const root = resolve(cwd);
   const manifestPath = join(root, path ?? MANIFEST_FILE);
   if (path === undefined && !existsSync(manifestPath)) return undefined;
+  // A write an earlier planes command left half done is finished before the generated files are compared.
+  finishInterruptedWrite(root);
   return manifestForCheck(loadManifest(manifestPath, root), root);
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { lines, outcome, type Outcome, type Responder } from '../cli.js';
-import { writeFilesAtomically } from '../fs/index.js';
+import { finishInterruptedWrite, writeFilesAtomically } from '../fs/index.js';
 import { drift, generate, type Generation } from '../generate/index.js';
 import { loadManifest, manifestJsonSchema } from '../manifest/index.js';
 import { formatPlan, plan, type PlanRow } from '../plan/index.js';
@@ -31,10 +31,12 @@ function registerGenerateCommand(program: Command, responder: Responder): void {
     .action(
       responder.respond((options: { manifest: string; check?: boolean }) => {
         const root = process.cwd();
+        // A write an earlier planes command left half done is finished before anything is read.
+        const finished = finishInterruptedWrite(root);
         const generation = generate(loadManifest(options.manifest), root);
-        if (options.check) return driftOutcome(drift(generation, root));
-        writeFilesAtomically(generation.files);
-        return generateOutcome(generation, options.manifest);
+        if (options.check) return withNote(finished, driftOutcome(drift(generation, root)));
+        writeFilesAtomically(generation.files, { root, protect: [{ path: options.manifest, as: 'the manifest' }] });
+        return withNote(finished, generateOutcome(generation, options.manifest));
       }),
     );
 }
@@ -44,7 +46,13 @@ function registerSetupCommand(program: Command, responder: Responder): void {
     .command('setup')
     .description('create the missing dev secret files (mode 0600 in a 0700 directory); never overwrites one')
     .option(...MANIFEST_OPTION)
-    .action(responder.respond((options: { manifest: string }) => setupOutcome(setupDevSecrets(loadManifest(options.manifest).manifest, process.cwd()))));
+    .action(
+      responder.respond((options: { manifest: string }) => {
+        const root = process.cwd();
+        const finished = finishInterruptedWrite(root);
+        return withNote(finished, setupOutcome(setupDevSecrets(loadManifest(options.manifest).manifest, root)));
+      }),
+    );
 }
 
 function registerPlanCommand(program: Command, responder: Responder): void {
@@ -53,7 +61,17 @@ function registerPlanCommand(program: Command, responder: Responder): void {
     .description('print, per environment, every setting with its plane and where it lands')
     .option(...MANIFEST_OPTION)
     .option('--json', 'print the rows as JSON')
-    .action(responder.respond((options: { manifest: string; json?: boolean }) => planOutcome(plan(loadManifest(options.manifest).manifest), options.json === true)));
+    .action(
+      responder.respond((options: { manifest: string; json?: boolean }) => {
+        const finished = finishInterruptedWrite(process.cwd());
+        return withNote(finished, planOutcome(plan(loadManifest(options.manifest).manifest), options.json === true));
+      }),
+    );
+}
+
+/** The outcome, after a note saying what planes did to finish an interrupted write. */
+function withNote(note: string | undefined, result: Outcome): Outcome {
+  return note === undefined ? result : { ...result, stderr: `note: ${note}\n${result.stderr}` };
 }
 
 /** `generate --check`: the diff, and exit 1, when a generated file is out of date. */

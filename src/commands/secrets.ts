@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { lines, outcome, type Outcome, type Responder } from '../cli.js';
 import { UsageError } from '../errors.js';
+import { finishInterruptedWrite } from '../fs/index.js';
 import {
   connectEngine,
   type ExternalSecret,
@@ -30,6 +31,8 @@ export interface SwarmTarget {
 }
 
 export function swarmTarget(options: EnvOptions): SwarmTarget {
+  // A write an earlier planes command left half done is finished before the manifest and stack file are read.
+  finishInterruptedWrite(process.cwd());
   const loaded = loadManifest(options.manifest);
   return { root: process.cwd(), loaded, environment: swarmEnvironment(loaded.manifest, options.env) };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { writeFilesAtomically } from '../fs/index.js';
+import { checkWrites, writeFilesAtomically } from '../fs/index.js';
 import { generate, type GeneratedFile } from '../generate/index.js';
 import { externalSecretName, type LoadedManifest, parseManifest } from '../manifest/index.js';
 import { waitForConvergence } from './converge.js';
@@ -44,10 +44,12 @@ export async function rotateSecret(engine: Engine, loaded: LoadedManifest, secre
   const progress = options.progress ?? (() => {});
   assertRotatable(loaded, secret, options);
   const rotation = prepareRotation(loaded, secret, options.root);
+  // A file planes must not write is refused before the Swarm is touched.
+  checkWrites(rotation.files, { root: options.root });
   const value = await readSecretValue(secret, sourceOf(loaded.manifest, secret), options.root, options.env);
   const { old, newId } = await createOrReuseNewSecret(engine, loaded.manifest.name, rotation, value, progress);
   progress(`writing ${loaded.file} (version: ${rotation.version}) and the generated files`);
-  writeFilesAtomically(rotation.files);
+  writeFilesAtomically(rotation.files, { root: options.root });
   const rotated = { oldName: rotation.oldName, newName: rotation.newName, version: rotation.version };
   // The old secret is not in the Swarm: no service can be using it.
   if (!old) return { ...rotated, updatedServices: [], oldKeptFor: [], oldRemoved: false };

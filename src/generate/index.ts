@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isFile } from '../fs/index.js';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -6,7 +6,7 @@ import { environmentNames, type LoadedManifest, ManifestError } from '../manifes
 import { composeFile } from './compose.js';
 import { envFiles } from './env-files.js';
 import { secretExamples } from './examples.js';
-import { gitignoreWithSecrets } from './gitignore.js';
+import { currentGitignore, gitignoreWithSecrets } from './gitignore.js';
 import { GITIGNORE } from '../layout.js';
 
 export { envFiles } from './env-files.js';
@@ -42,8 +42,7 @@ export function generate(loaded: LoadedManifest, root: string): Generation {
     notes.push(...compose.notes);
   }
   files.push(...env.files, ...secretExamples(manifest));
-  const gitignorePath = join(root, GITIGNORE);
-  files.push({ path: GITIGNORE, content: gitignoreWithSecrets(existsSync(gitignorePath) ? readFileSync(gitignorePath, 'utf8') : undefined) });
+  files.push({ path: GITIGNORE, content: gitignoreWithSecrets(currentGitignore(root)) });
   return { files, notes: [...new Set(notes)] };
 }
 

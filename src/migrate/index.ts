@@ -3,7 +3,6 @@
  * that carries it (every setting in its plane, secrets out of every environment), write it
  * (unless a dry run), and say what was done and what a human should review. Never prints.
  */
-import { mkdirSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { planMigration } from './plan.js';
 import type { LocalImageLookup } from './process.js';
@@ -44,7 +43,6 @@ export function migrate(options: MigrateOptions): MigrationReport {
   });
   const plan = planMigration(source, { outDir, ...(options.lookup ? { lookup: options.lookup } : {}) });
   checkDestination(outDir, options.force);
-  if (!options.dryRun) mkdirSync(outDir, { recursive: true });
   const files = projectFiles(plan, outDir);
   if (!options.dryRun) writeProject(files, outDir, source.inputFiles);
 

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { secretFileState, securePrivateDirectory, writeFilesAtomically, type PlannedWrite } from '../fs/index.js';
 import { secretExampleFile, secretFile, SECRETS_DIR } from '../layout.js';
 import { type Manifest, secretMounts } from '../manifest/index.js';
 import { randomSecret } from './random.js';
@@ -18,38 +16,35 @@ export interface SetupResult {
 
 /**
  * Creates the missing dev secret files (0600, or the owner-only mode the services ask for, in a
- * 0700 directory). An existing file is never touched: secrets are
- * written under a temporary name and hard-linked into place, which fails rather than
- * replace a file that appeared in between.
+ * 0700 directory), all or none. An existing file is never touched, and nothing is reached
+ * through a link: secrets/ must be a real directory and each secret file a regular file or
+ * absent — anything else (a link, a dangling link, a directory, a file planes cannot read)
+ * is refused, before anything is written, with what was found.
  */
 export function setupDevSecrets(manifest: Manifest, root: string): SetupResult {
   const result: SetupResult = { created: [], fromExample: [], existing: [], missing: [], tightenedDirectory: false };
-  const directory = join(root, SECRETS_DIR);
-  mkdirSync(directory, { recursive: true, mode: 0o700 });
-  if ((statSync(directory).mode & 0o077) !== 0) {
-    chmodSync(directory, 0o700);
-    result.tightenedDirectory = true;
-  }
+  result.tightenedDirectory = securePrivateDirectory(root, SECRETS_DIR).tightened;
 
+  const writes: PlannedWrite[] = [];
   for (const [name, secret] of Object.entries(manifest.secrets)) {
     const file = secretFile(name);
-    const path = join(root, file);
-    if (existsSync(path)) {
+    if (secretFileState(root, file) === 'present') {
       result.existing.push(file);
       continue;
     }
     const mode = fileMode(manifest, name);
     if (secret.generate) {
-      createSecretFile(path, randomSecret(secret.generate.length, secret.generate.charset), mode);
+      writes.push({ path: file, content: randomSecret(secret.generate.length, secret.generate.charset), mode, secret: true });
       result.created.push(file);
     } else if (secret.dev === 'example' && secret.example !== undefined) {
-      createSecretFile(path, secret.example, mode);
+      writes.push({ path: file, content: secret.example, mode, secret: true });
       result.fromExample.push(file);
     } else {
       const example = secretExampleFile(name);
       result.missing.push({ name, file, example, ...(secret.description ? { description: secret.description } : {}) });
     }
   }
+  writeFilesAtomically(writes, { root });
   return result;
 }
 
@@ -66,16 +61,3 @@ function fileMode(manifest: Manifest, secret: string): number {
 }
 
 const OWNER_ONLY = 0o600;
-
-function createSecretFile(path: string, value: string, mode: number): void {
-  const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.tmp`);
-  writeFileSync(temp, value, { mode, flag: 'wx' });
-  try {
-    linkSync(temp, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    unlinkSync(temp);
-  }
-}
-

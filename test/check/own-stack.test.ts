@@ -16,7 +16,7 @@ function referenceProject(): string {
   const root = mkdtempSync(join(tmpdir(), 'planes-own-'));
   cpSync(join(REPO, 'compose'), join(root, 'compose'), { recursive: true });
   const loaded = loadManifest(join(root, 'compose', 'stack.yaml'), root);
-  writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })));
+  writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })), { root });
   setupDevSecrets(loaded.manifest, root);
   return root;
 }

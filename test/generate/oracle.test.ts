@@ -24,7 +24,7 @@ describe.skipIf(!available)('the real Docker tools accept what planes generates'
     const root = mkdtempSync(join(tmpdir(), 'planes-oracle-'));
     roots.push(root);
     const loaded = parseManifest(text, 'compose/stack.yaml');
-    writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })));
+    writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })), { root });
     for (const environment of Object.values(loaded.manifest.environments)) {
       const verdict = acceptedByTheirTool(root, environment);
       expect(verdict.status, `${environment.file}: ${verdict.stderr}`).toBe(0);
@@ -40,7 +40,7 @@ describe.skipIf(!available)('the real Docker tools accept what planes generates'
     const root = mkdtempSync(join(tmpdir(), 'planes-oracle-'));
     roots.push(root);
     const loaded = parseManifest(readFileSync(join(FIXTURES, 'swarm-conversions', 'stack.yaml'), 'utf8'), 'compose/stack.yaml');
-    writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })));
+    writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })), { root });
     const effective = JSON.parse(run('docker', ['compose', '-f', 'deploy/compose.yaml', 'config', '--format', 'json'], root).stdout);
     const app = effective.services.app;
     expect(app.environment).toEqual({
@@ -68,7 +68,7 @@ describe.skipIf(!available)('the real Docker tools accept what planes generates'
     const root = mkdtempSync(join(tmpdir(), 'planes-oracle-'));
     roots.push(root);
     const loaded = parseManifest(readFileSync(join(FIXTURES, 'swarm-conversions', 'stack.yaml'), 'utf8'), 'compose/stack.yaml');
-    writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })));
+    writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })), { root });
     const stack = run('docker', ['stack', 'config', '-c', 'deploy/prod.yml'], root);
     expect(stack.status, stack.stderr).toBe(0);
     expect(stack.stdout).toContain('GREETING: hello world');

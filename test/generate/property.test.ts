@@ -110,7 +110,7 @@ describe('generation, for random valid manifests', () => {
         const root = mkdtempSync(join(tmpdir(), 'planes-property-'));
         try {
           const loaded = parseManifest(stringify(manifest), 'compose/stack.yaml');
-          writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })));
+          writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })), { root });
           for (const environment of Object.values(loaded.manifest.environments)) {
             const verdict = acceptedByTheirTool(root, environment);
             expect(verdict.status, `${environment.file}: ${verdict.stderr}`).toBe(0);

@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
 import { parseManifest } from '../../src/manifest/load.js';
 import { setupDevSecrets } from '../../src/setup/dev-secrets.js';
 import { randomSecret } from '../../src/setup/random.js';
+import { filesUnder } from '../support/project.js';
 
 const MANIFEST = parseManifest(
   `name: shop
@@ -65,6 +67,60 @@ describe('planes setup', () => {
     chmodSync(join(dir, 'secrets'), 0o755);
     expect(setupDevSecrets(MANIFEST, dir).tightenedDirectory).toBe(true);
     expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('planes setup never goes through a link', () => {
+  /** The refusal setup gets; no secret file is created anywhere. */
+  function refusal(dir: string): string {
+    let caught: unknown;
+    try {
+      setupDevSecrets(MANIFEST, dir);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(UsageError);
+    expect(filesUnder(dir).filter((file) => file.endsWith('.txt'))).toEqual([]);
+    return (caught as UsageError).message;
+  }
+
+  it('refuses a secrets/ that is a link to a shared directory, and leaves that directory as it was', () => {
+    const dir = root();
+    const shared = join(dir, 'shared');
+    mkdirSync(shared);
+    chmodSync(shared, 0o755);
+    symlinkSync(shared, join(dir, 'secrets'));
+    expect(refusal(dir)).toMatch(/secrets\/ is a symbolic link to .*shared; planes keeps secrets in a real directory of the project: replace the link with a directory .*secrets\//);
+    expect(statSync(shared).mode & 0o777).toBe(0o755);
+    expect(readdirSync(shared)).toEqual([]);
+  });
+
+  it('refuses a dangling secrets/<name>.txt link instead of reporting it created', () => {
+    const dir = root();
+    mkdirSync(join(dir, 'secrets'), { mode: 0o700 });
+    symlinkSync(join(dir, 'elsewhere', 'db.txt'), join(dir, 'secrets', 'db_password.txt'));
+    expect(refusal(dir)).toMatch(/secrets\/db_password\.txt is a symbolic link to .*db\.txt, which does not exist; planes keeps each secret in a regular file and never writes through a link: remove the link/);
+    expect(existsSync(join(dir, 'elsewhere'))).toBe(false);
+    expect(readdirSync(join(dir, 'secrets'))).toEqual(['db_password.txt']);
+  });
+
+  it('refuses a secret file that is a link to a file, even one that exists', () => {
+    const dir = root();
+    mkdirSync(join(dir, 'secrets'), { mode: 0o700 });
+    writeFileSync(join(dir, 'value'), 'v');
+    symlinkSync(join(dir, 'value'), join(dir, 'secrets', 'signing_key.txt'));
+    expect(refusal(dir)).toMatch(/secrets\/signing_key\.txt is a symbolic link to .*value; .*remove the link and put the value in a file of that name/);
+    expect(lstatSync(join(dir, 'secrets', 'signing_key.txt')).isSymbolicLink()).toBe(true);
+  });
+
+  it('refuses a secrets that is a file, and a secret file that is a directory', () => {
+    const dir = root();
+    writeFileSync(join(dir, 'secrets'), 'not a directory');
+    expect(refusal(dir)).toMatch(/secrets is a file; planes keeps secrets in a directory .*secrets\//);
+
+    const other = root();
+    mkdirSync(join(other, 'secrets', 'db_password.txt'), { recursive: true });
+    expect(refusal(other)).toMatch(/secrets\/db_password\.txt is not a regular file/);
   });
 });
 

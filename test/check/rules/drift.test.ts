@@ -37,7 +37,7 @@ const MANIFEST = [
 function generatedProject(edit: (root: string) => void = () => {}): { root: string; loaded: LoadedManifest } {
   const root = mkdtempSync(join(tmpdir(), 'planes-drift-'));
   const loaded = parseManifest(MANIFEST, 'compose/stack.yaml');
-  writeFilesAtomically(generate(loaded, root).files.map((file) => ({ ...file, path: join(root, file.path) })));
+  writeFilesAtomically(generate(loaded, root).files.map((file) => ({ ...file, path: join(root, file.path) })), { root });
   edit(root);
   return { root, loaded };
 }

@@ -181,7 +181,7 @@ describe('swarm-compat', () => {
   it.each(readdirSync(FIXTURES))('the stack files planes generates are clean: fixture %s', (fixture) => {
     const root = mkdtempSync(join(tmpdir(), 'planes-swarm-'));
     const loaded = parseManifest(readFileSync(join(FIXTURES, fixture, 'stack.yaml'), 'utf8'), 'compose/stack.yaml');
-    writeFilesAtomically(generate(loaded, root).files.map((file) => ({ ...file, path: join(root, file.path) })));
+    writeFilesAtomically(generate(loaded, root).files.map((file) => ({ ...file, path: join(root, file.path) })), { root });
     for (const { target, file } of Object.values(loaded.manifest.environments)) {
       if (target !== 'swarm') continue;
       const { context } = buildContext({ files: [file], swarm: true }, { cwd: root, environment: {} });
