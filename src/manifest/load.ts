@@ -71,7 +71,7 @@ export function parseManifest(text: string, file: string): LoadedManifest {
   if (!parsed.success) {
     throw new ManifestError(sortProblems(parsed.error.issues.flatMap((issue) => schemaProblems(issue, data, where))));
   }
-  const problems = semanticProblems(parsed.data).map(({ path, message }) => ({ position: where(path), message }));
+  const problems = semanticProblems(parsed.data, file).map(({ path, message }) => ({ position: where(path), message }));
   if (problems.length > 0) throw new ManifestError(sortProblems(problems));
   return { manifest: parsed.data, file, locate: where };
 }

@@ -1,4 +1,7 @@
+import { posix, win32 } from 'node:path';
+import { isSecretFilePath, STAGING_DIR } from '../fs/index.js';
 import { classifyName, detectCredentials } from '../judge/index.js';
+import { COMMON_ENV_FILE, environmentEnvFile, GITIGNORE, MANIFEST_FILE, secretExampleFile } from '../layout.js';
 import { configValueIn, environmentNames, isPerEnvironment, secretMounts } from './model.js';
 import type { Manifest } from './schema.js';
 import type { YamlPath } from './locate.js';
@@ -8,7 +11,8 @@ export interface SemanticProblem {
   message: string;
 }
 
-type Check = (manifest: Manifest) => SemanticProblem[];
+/** `file`: the manifest's own path, relative to the project root (a generated file must not be it). */
+type Check = (manifest: Manifest, file: string) => SemanticProblem[];
 
 /**
  * What the schema alone cannot say: references between sections, one plane per setting,
@@ -16,7 +20,8 @@ type Check = (manifest: Manifest) => SemanticProblem[];
  */
 const checks: Check[] = [
   atLeastOneEnvironment,
-  uniqueEnvironmentFiles,
+  noReservedEnvironmentName,
+  environmentFilesAreTheirOwn,
   onePlanePerSetting,
   noSecretInConfig,
   perEnvironmentKeysAreEnvironments,
@@ -25,8 +30,8 @@ const checks: Check[] = [
   secretMountsDoNotCollide,
 ];
 
-export function semanticProblems(manifest: Manifest): SemanticProblem[] {
-  return checks.flatMap((check) => check(manifest));
+export function semanticProblems(manifest: Manifest, file: string): SemanticProblem[] {
+  return checks.flatMap((check) => check(manifest, file));
 }
 
 function atLeastOneEnvironment(manifest: Manifest): SemanticProblem[] {
@@ -34,15 +39,56 @@ function atLeastOneEnvironment(manifest: Manifest): SemanticProblem[] {
   return [{ path: ['environments'], message: 'environments: declare at least one, e.g. dev: {target: compose, file: docker-compose.yml}' }];
 }
 
-function uniqueEnvironmentFiles(manifest: Manifest): SemanticProblem[] {
-  const seen = new Map<string, string>();
+/** config/common.env holds the settings every environment shares: no environment's own file may be it. */
+function noReservedEnvironmentName(manifest: Manifest): SemanticProblem[] {
+  return environmentNames(manifest)
+    .filter((name) => environmentEnvFile(name) === COMMON_ENV_FILE)
+    .map((name) => ({
+      path: ['environments', name],
+      message: `${name}: a reserved name (${COMMON_ENV_FILE} holds the settings shared by every environment, not those of one); name the environment otherwise`,
+    }));
+}
+
+/**
+ * Each environment's compose file is a file of its own inside the project: not outside it, not
+ * a directory, not a secret file, the manifest, another generated file or another environment's
+ * file. Paths are compared normalised and without regard to case (a project moves between file
+ * systems that do and do not tell case apart).
+ */
+function environmentFilesAreTheirOwn(manifest: Manifest, manifestFile: string): SemanticProblem[] {
+  const taken = new Map<string, string>([
+    [pathKey(MANIFEST_FILE), 'the manifest'],
+    [pathKey(manifestFile), 'the manifest'],
+    [pathKey(COMMON_ENV_FILE), 'the config file every environment reads'],
+    [pathKey(GITIGNORE), 'the .gitignore that keeps the secret files out of git'],
+    ...environmentNames(manifest).map((name): [string, string] => [pathKey(environmentEnvFile(name)), `the config file of the ${name} environment`]),
+    ...Object.keys(manifest.secrets).map((name): [string, string] => [pathKey(secretExampleFile(name)), `the example of the secret ${name}`]),
+  ]);
   const problems: SemanticProblem[] = [];
   for (const [name, { file }] of Object.entries(manifest.environments)) {
-    const other = seen.get(file);
-    if (other) problems.push({ path: ['environments', name, 'file'], message: `file: ${file} is already the file of ${other}; give each environment its own file` });
-    seen.set(file, name);
+    const problem = environmentFileProblem(file, taken);
+    if (problem) problems.push({ path: ['environments', name, 'file'], message: `file: ${file} ${problem}` });
+    else taken.set(pathKey(file), `the file of the ${name} environment`);
   }
   return problems;
+}
+
+function environmentFileProblem(file: string, taken: ReadonlyMap<string, string>): string | undefined {
+  const normal = posix.normalize(file.split('\\').join('/'));
+  if (posix.isAbsolute(normal) || win32.isAbsolute(file) || normal === '..' || normal.startsWith('../')) {
+    return 'is outside the project; give a path relative to the project root (e.g. docker-compose.yml)';
+  }
+  if (normal === '.' || normal === './' || normal.endsWith('/') || normal.endsWith('/..')) return 'names a directory; give the name of the file to generate (e.g. docker-compose.yml)';
+  const key = pathKey(normal);
+  if (isSecretFilePath(key)) return 'is where a secret file goes (secrets/*.txt); planes never writes a generated file there: choose another path';
+  if (key === STAGING_DIR || key.startsWith(`${STAGING_DIR}/`)) return `is inside ${STAGING_DIR}/, where planes stages its writes: choose another path`;
+  const other = taken.get(key);
+  return other === undefined ? undefined : `is ${other}; give each environment a file of its own`;
+}
+
+/** How two paths of the project are compared: normalised, `/`-separated, lower case. */
+function pathKey(path: string): string {
+  return posix.normalize(path.split('\\').join('/')).replace(/^\.\//, '').toLowerCase();
 }
 
 function onePlanePerSetting(manifest: Manifest): SemanticProblem[] {

@@ -172,3 +172,48 @@ describe('bad manifests', () => {
     expect(problemsOf(bomb.join('\n') + '\n').join('\n')).toMatch(/alias/i);
   });
 });
+
+describe('where an environment file may be generated', () => {
+  const DEV_FILE = 'file: docker-compose.yml';
+  const withDevFile = (file: string, extra = ''): string => MINIMAL.replace(DEV_FILE, `file: ${file}`) + extra;
+  const SECRET = 'secrets:\n  db: { generate: { length: 32 } }\n';
+
+  it.each([
+    ['a path out of the project', '../shared/docker-compose.yml', /file: \.\.\/shared\/docker-compose\.yml is outside the project; give a path relative to the project root/],
+    ['an absolute path', '/etc/planes.yml', /file: \/etc\/planes\.yml is outside the project/],
+    ['the project directory', '.', /file: \. names a directory; give the name of the file to generate/],
+    ['a directory', 'deploy/', /file: deploy\/ names a directory/],
+    ['a secret file', 'secrets/db.txt', /file: secrets\/db\.txt is where a secret file goes \(secrets\/\*\.txt\); planes never writes a generated file there/],
+    ['a secret file, spelt otherwise', './Secrets/DB.TXT', /is where a secret file goes/],
+    ['the manifest', 'compose/stack.yaml', /file: compose\/stack\.yaml is the manifest; give each environment a file of its own/],
+    ['the manifest as loaded', './stack.yaml', /file: \.\/stack\.yaml is the manifest/],
+    ['the shared config file', 'config/common.env', /file: config\/common\.env is the config file every environment reads/],
+    ['its own config file', 'config/dev.env', /file: config\/dev\.env is the config file of the dev environment/],
+    ['the .gitignore', '.gitignore', /file: \.gitignore is the \.gitignore that keeps the secret files out of git/],
+    ['the staging directory', '.planes-staging/dev.yml', /inside \.planes-staging\/, where planes stages its writes/],
+  ])('refuses %s, at the file: key', (_, file, message) => {
+    const problems = problemsOf(withDevFile(file));
+    expect(problems.find((line) => message.test(line)), problems.join('\n')).toMatch(/^stack\.yaml:3:27: /);
+  });
+
+  it("refuses a secret's example", () => {
+    const problems = problemsOf(withDevFile('secrets/db.txt.example', SECRET));
+    expect(problems).toEqual(['stack.yaml:3:27: file: secrets/db.txt.example is the example of the secret db; give each environment a file of its own']);
+  });
+
+  it("refuses another environment's file, however spelt", () => {
+    const text = MINIMAL.replace('environments:\n', 'environments:\n  prod: { target: swarm, file: ./Docker-Compose.yml }\n').replace('services:', 'services:');
+    expect(problemsOf(text)).toEqual(['stack.yaml:4:27: file: docker-compose.yml is the file of the prod environment; give each environment a file of its own']);
+  });
+
+  it('refuses an environment named common: its config file is the shared one', () => {
+    const text = MINIMAL.replace('  dev: {', '  common: {');
+    expect(problemsOf(text)).toEqual([
+      'stack.yaml:3:3: common: a reserved name (config/common.env holds the settings shared by every environment, not those of one); name the environment otherwise',
+    ]);
+  });
+
+  it('accepts a file in a directory of its own', () => {
+    expect(() => parseManifest(withDevFile('deploy/dev/docker-compose.yml'), 'stack.yaml')).not.toThrow();
+  });
+});
