@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isFile } from '../fs/index.js';
+import { existsSync } from 'node:fs';
+import { isFile, readTextFile } from '../fs/index.js';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { environmentNames, type LoadedManifest, ManifestError } from '../manifest/index.js';
@@ -43,7 +43,7 @@ export function generate(loaded: LoadedManifest, root: string): Generation {
   }
   files.push(...env.files, ...secretExamples(manifest));
   const gitignorePath = join(root, GITIGNORE);
-  files.push({ path: GITIGNORE, content: gitignoreWithSecrets(existsSync(gitignorePath) ? readFileSync(gitignorePath, 'utf8') : undefined) });
+  files.push({ path: GITIGNORE, content: gitignoreWithSecrets(existsSync(gitignorePath) ? readTextFile(gitignorePath, GITIGNORE) : undefined) });
   return { files, notes: [...new Set(notes)] };
 }
 
@@ -59,7 +59,7 @@ export interface StaleFile {
 /** Every generated file that differs from what is on disk: what `generate --check` and the drift rule report. */
 export function staleFiles(generation: Generation, root: string): StaleFile[] {
   return generation.files.flatMap(({ path, content }) => {
-    const current = textOf(join(root, path));
+    const current = textOf(join(root, path), path);
     return current === content ? [] : [{ path, content, current }];
   });
 }
@@ -73,6 +73,6 @@ export function drift(generation: Generation, root: string): string {
     .join('');
 }
 
-function textOf(path: string): string | undefined {
-  return isFile(path) ? readFileSync(path, 'utf8') : undefined;
+function textOf(path: string, display: string): string | undefined {
+  return isFile(path) ? readTextFile(path, display) : undefined;
 }
