@@ -7,7 +7,7 @@ const USAGE_ERROR = Symbol.for('planes.UsageError');
 /**
  * Errors the user can fix: bad input, a missing file, a wrong flag. The CLI prints the
  * message alone (no stack trace) and exits 2, as it does for every other failure (see
- * `failureMessage`).
+ * `failureReport`).
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -74,7 +74,7 @@ function syntaxError(error: YAMLException, lines: LineIndex): InputError {
 }
 
 /** The message for a document nested past MAX_DEPTH, however it got there. */
-export function tooDeep(what: string): string {
+function tooDeep(what: string): string {
   return `${what} nests more than ${MAX_DEPTH} levels deep, where a configuration file needs a few; planes refuses to read it: is it the right file?`;
 }
 
