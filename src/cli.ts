@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isUsageError } from './errors.js';
+import { failureReport } from './errors.js';
 
 /** What a command has to say on each stream. */
 export interface Output {
@@ -39,7 +39,9 @@ export interface CommandGroup {
 
 /**
  * Runs the planes command line over the given command groups and returns the exit code:
- * 0 done, 1 what the command reports as failed, 2 bad input or a wrong flag.
+ * 0 done, 1 what the command reports as failed, 2 bad input, a wrong flag, or anything that
+ * stopped the command (a file it could not read or write, a bug): whatever is thrown ends
+ * here, as one message on standard error and no stack trace (failureReport).
  */
 export async function runCli(argv: string[], groups: CommandGroup[]): Promise<number> {
   const program = new Command('planes')
@@ -55,19 +57,16 @@ export async function runCli(argv: string[], groups: CommandGroup[]): Promise<nu
     exitCode = code;
   });
   const named = groups.filter((group) => group.commands.includes(argv[2] ?? ''));
-  // Help, a typo or no command at all: every command must be there to be listed.
-  for (const group of named.length > 0 ? named : groups) (await group.load())(program, responder);
 
   try {
+    // Help, a typo or no command at all: every command must be there to be listed.
+    for (const group of named.length > 0 ? named : groups) (await group.load())(program, responder);
     await program.parseAsync(argv);
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (isUsageError(error)) {
-      process.stderr.write(`planes: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
+    process.stderr.write(failureReport(error));
+    return 2;
   }
 }
 

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { outcome, type Outcome, type Responder } from '../cli.js';
+import { lines, outcome, type Outcome, type Responder } from '../cli.js';
 import { UsageError } from '../errors.js';
 import {
-  assertStackFileCurrent,
   audit,
   AUDIT_RULES,
   type AuditScope,
@@ -17,7 +16,9 @@ import {
   runDocker,
   stackDeployArgs,
   stackFileContent,
+  stackFileDrift,
   swarmManagerProblem,
+  unknownAuditScope,
 } from '../engine/index.js';
 import { MANIFEST_FILE } from '../layout.js';
 import { loadManifest } from '../manifest/index.js';
@@ -55,6 +56,8 @@ function registerAuditCommand(program: Command, responder: Responder): void {
 async function auditReport(options: AuditOptions): Promise<Report> {
   const manifest = existsSync(options.manifest) ? loadManifest(options.manifest).manifest : undefined;
   const engine = await connectEngine({ swarmManager: options.stack !== undefined });
+  const unknown = await unknownAuditScope(engine, options);
+  if (unknown !== undefined) throw new UsageError(unknown);
   const scope = await auditScope(engine, options, manifest?.name);
   return audit(engine, scope, process.cwd(), manifest);
 }
@@ -90,11 +93,16 @@ function registerDeployCommand(program: Command, responder: Responder): void {
     .action(responder.respond((options: DeployOptions) => deploy(options, responder.stream)));
 }
 
-/** Refuses a stale stack file, checks (or pushes) the secrets, then hands the terminal to docker stack deploy: its exit code is deploy's. */
+/**
+ * Refuses a stale stack file, checks (or pushes) the secrets, then hands the terminal to docker
+ * stack deploy: its exit code is deploy's. A stale file exits 1, as `generate --check` and
+ * `check` do: a drift is what the checks report, not a usage error.
+ */
 async function deploy(options: DeployOptions, stream: Responder['stream']): Promise<Outcome> {
   const target = swarmTarget(options);
   const file = target.loaded.manifest.environments[target.environment]!.file;
-  assertStackFileCurrent(target.root, file, stackFileContent(target.loaded, target.root, target.environment));
+  const drift = stackFileDrift(target.root, file, stackFileContent(target.loaded, target.root, target.environment));
+  if (drift !== undefined) return outcome({ stderr: lines([`planes: ${drift}`]) }, 1);
   const preflight = await deployPreflight(await connectEngine({ swarmManager: true }), target, options.push === true);
   if (preflight.exitCode !== 0) return preflight;
   // docker's output follows on the same terminal: what planes checked must come before it.

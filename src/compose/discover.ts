@@ -4,10 +4,9 @@
  * `docker-compose.yml`, `docker-compose.yaml` in the directory or the nearest parent that has
  * one, followed by the first override file found beside it.
  */
-import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { isFile } from '../fs/index.js';
+import { isFile, notARegularFile } from '../fs/index.js';
 
 const DEFAULT_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
 const DEFAULT_OVERRIDE_FILE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
@@ -28,8 +27,9 @@ export function discoverComposeFiles(options: DiscoveryOptions): string[] {
   if (given !== undefined) {
     return given.map((file) => {
       const path = resolve(options.cwd, file);
-      if (!isFile(path)) throw new UsageError(`compose file ${file} not found${existsSync(path) ? ' (it is a directory)' : ''}`);
-      return path;
+      if (isFile(path)) return path;
+      const kind = notARegularFile(path);
+      throw new UsageError(kind === undefined ? `compose file ${file} not found` : `compose file ${file} is ${kind}, not a file; name a compose file with -f`);
     });
   }
   for (let directory = resolve(options.cwd, options.searchFrom); ; directory = dirname(directory)) {

@@ -1,16 +1,19 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { readTextFile } from '../fs/index.js';
 
 /**
- * Refuses to deploy a stack file that differs from what the manifest generates: the
- * secrets were checked against the generated one, and what is deployed must be the same.
+ * Why the stack file must not be deployed: it differs from what the manifest generates (the
+ * secrets were checked against the generated one, and what is deployed must be the same), or
+ * it is missing. Undefined when it is current.
  */
-export function assertStackFileCurrent(root: string, file: string, generated: string): void {
+export function stackFileDrift(root: string, file: string, generated: string): string | undefined {
   const path = join(root, file);
-  if (!existsSync(path)) throw new UsageError(`${file} does not exist; run planes generate first`);
-  if (readFileSync(path, 'utf8') !== generated) throw new UsageError(`${file} is out of date with the manifest; run planes generate (planes generate --check shows the difference)`);
+  if (!existsSync(path)) return `${file} does not exist; run planes generate first`;
+  if (readTextFile(path, file) !== generated) return `${file} is out of date with the manifest; run planes generate (planes generate --check shows the difference)`;
+  return undefined;
 }
 
 export const RESOLVE_IMAGE = ['always', 'changed', 'never'] as const;

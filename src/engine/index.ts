@@ -1,6 +1,6 @@
 /** What talks to the Docker engine: Swarm secrets, audit and deploy, through dockerode. */
-export { audit, AUDIT_RULES, type AuditScope } from './audit/index.js';
-export { assertStackFileCurrent, RESOLVE_IMAGE, runDocker, stackDeployArgs, type ResolveImage } from './deploy.js';
+export { audit, AUDIT_RULES, type AuditScope, unknownAuditScope } from './audit/index.js';
+export { RESOLVE_IMAGE, runDocker, stackDeployArgs, stackFileDrift, type ResolveImage } from './deploy.js';
 export { connectEngine, swarmManagerProblem, type Engine } from './docker.js';
 export { pruneSecrets, type PruneCandidate } from './prune.js';
 export { pushSecrets, type PushResult } from './push.js';

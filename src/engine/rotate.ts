@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { checkWrites, writeFilesAtomically } from '../fs/index.js';
+import { checkWrites, readTextFile, writeFilesAtomically } from '../fs/index.js';
 import { generate, type GeneratedFile } from '../generate/index.js';
 import { externalSecretName, type LoadedManifest, parseManifest } from '../manifest/index.js';
 import { waitForConvergence } from './converge.js';
@@ -83,7 +82,7 @@ function prepareRotation(loaded: LoadedManifest, secret: string, root: string): 
   const { manifest } = loaded;
   const version = (manifest.secrets[secret]!.version ?? 1) + 1;
   const manifestPath = isAbsolute(loaded.file) ? loaded.file : join(root, loaded.file);
-  const editedText = setSecretVersion(readFileSync(manifestPath, 'utf8'), secret, version);
+  const editedText = setSecretVersion(readTextFile(manifestPath, loaded.file), secret, version);
   const edited = parseManifest(editedText, loaded.file);
   const oldName = externalSecretName(manifest, secret);
   const newName = externalSecretName(edited.manifest, secret);

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { readFileBytes } from '../fs/index.js';
 import { secretFile } from '../layout.js';
 import type { Manifest, SecretSource } from '../manifest/index.js';
 
@@ -37,13 +37,13 @@ async function readSource(secret: string, source: SecretSource, root: string, en
   if ('file' in source) {
     const path = isAbsolute(source.file) ? source.file : join(root, source.file);
     try {
-      return await readFile(path);
+      return readFileBytes(path, source.file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') {
         throw new SourceError(`secret ${secret}: ${source.file} does not exist; create it (planes setup makes the dev ones) or give the secret a source: in the manifest`);
       }
-      throw new SourceError(`secret ${secret}: cannot read ${source.file} (${code ?? 'unknown error'})`);
+      throw new SourceError(`secret ${secret}: ${(error as Error).message}`);
     }
   }
   if ('env' in source) {

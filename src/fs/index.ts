@@ -4,4 +4,4 @@ export { isSecretFilePath, STAGING_DIR, type PlannedWrite, type ProtectedFile, t
 export { displayPath } from './display.js';
 export { errorCode, fileFailure } from './failure.js';
 export { secretFileState, securePrivateDirectory } from './private.js';
-export { isFile, readTextFile } from './read.js';
+export { FileReadError, isFile, notARegularFile, readFileBytes, readTextFile } from './read.js';

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { isFile } from '../fs/index.js';
+import { isFile, readTextFile } from '../fs/index.js';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { environmentNames, type LoadedManifest, ManifestError } from '../manifest/index.js';
@@ -58,7 +57,7 @@ export interface StaleFile {
 /** Every generated file that differs from what is on disk: what `generate --check` and the drift rule report. */
 export function staleFiles(generation: Generation, root: string): StaleFile[] {
   return generation.files.flatMap(({ path, content }) => {
-    const current = textOf(join(root, path));
+    const current = textOf(join(root, path), path);
     return current === content ? [] : [{ path, content, current }];
   });
 }
@@ -72,6 +71,6 @@ export function drift(generation: Generation, root: string): string {
     .join('');
 }
 
-function textOf(path: string): string | undefined {
-  return isFile(path) ? readFileSync(path, 'utf8') : undefined;
+function textOf(path: string, display: string): string | undefined {
+  return isFile(path) ? readTextFile(path, display) : undefined;
 }

@@ -1,4 +1,5 @@
 import { Document, isPair, isScalar, visit } from 'yaml';
+import { resolvePlain } from '../yaml/index.js';
 
 /**
  * Serialises a compose file deterministically. YAML 1.1 rules are used for quoting so that
@@ -14,8 +15,8 @@ export function composeYaml(value: object, header: string): string {
       if (items.every((item) => item !== null && /^[\w./:@-]+$/.test(item)) && items.join(', ').length <= 60) seq.flow = true;
     },
     Scalar(_, scalar) {
-      // Port mappings like 22:22 are base-60 numbers to some YAML 1.1 readers.
-      if (typeof scalar.value === 'string' && /^[\d:.]+$/.test(scalar.value) && scalar.value.includes(':')) scalar.type = 'QUOTE_DOUBLE';
+      // Port mappings like 22:22 are base-60 numbers to some YAML 1.1 readers; 0o17 and 1_000 are numbers to Compose's.
+      if (typeof scalar.value === 'string' && ((/^[\d:.]+$/.test(scalar.value) && scalar.value.includes(':')) || resolvePlain(scalar.value).value !== scalar.value)) scalar.type = 'QUOTE_DOUBLE';
     },
     Pair(_, pair) {
       if (isPair(pair) && isScalar(pair.key) && pair.key.value === 'mode' && isScalar(pair.value) && typeof pair.value.value === 'number') {

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, visit, type Alias, type Document, type YAMLError } from 'yaml';
 import type { z } from 'zod';
-import { UsageError, formatPosition, type SourcePosition } from '../errors.js';
+import { InputError, UsageError, formatPosition, type SourcePosition } from '../errors.js';
 import { readTextFile } from '../fs/index.js';
-import { locate, type YamlPath } from './locate.js';
+import { refuseDeepNesting } from '../yaml/index.js';
+import { locate, positionOf, type YamlPath } from './locate.js';
+import { scalarProblems } from './scalars.js';
 import { manifestSchema, type Manifest } from './schema.js';
 import { semanticProblems } from './rules.js';
 
@@ -41,6 +43,14 @@ export function parseManifest(text: string, file: string): LoadedManifest {
     throw new ManifestError([{ position: start, message: 'the manifest is empty; it needs at least name:, environments: and services: (see README "The manifest")' }]);
   }
 
+  try {
+    // The yaml package recurses as deep as the document nests: past a limit, it would say
+    // "Maximum call stack size exceeded".
+    refuseDeepNesting(text, file);
+  } catch (error) {
+    if (error instanceof InputError) throw new ManifestError([{ position: error.position, message: error.problem }]);
+    throw error;
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true, strict: true });
   const where = (path: YamlPath) => locate(doc, lines, file, path);
@@ -48,10 +58,7 @@ export function parseManifest(text: string, file: string): LoadedManifest {
     throw new ManifestError(
       doc.errors.map((error) => {
         const pos = error.linePos?.[0];
-        return {
-          position: pos ? { file, line: pos.line, column: pos.col } : start,
-          message: `not valid YAML: ${yamlMessage(error.message)}`,
-        };
+        return { position: pos ? { file, line: pos.line, column: pos.col } : start, message: yamlProblem(error) };
       }),
     );
   }
@@ -60,12 +67,14 @@ export function parseManifest(text: string, file: string): LoadedManifest {
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch {
-    // yaml refuses to expand aliases past the count: a billion-laughs document.
-    throw new ManifestError([{ position: start, message: 'too many alias expansions (an alias bomb?); a manifest needs few anchors and aliases' }]);
+    throw new ManifestError([aliasProblem(doc, lines, file)]);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new ManifestError([{ position: start, message: 'the manifest must be a YAML mapping with name:, environments: and services:' }]);
   }
+  // Before the schema, which would only say "Invalid input" of a `.inf` or a `!!binary` value.
+  const changed = scalarProblems(doc, lines, file);
+  if (changed.length > 0) throw new ManifestError(sortProblems(changed));
 
   const parsed = manifestSchema.safeParse(data);
   if (!parsed.success) {
@@ -76,9 +85,32 @@ export function parseManifest(text: string, file: string): LoadedManifest {
   return { manifest: parsed.data, file, locate: where };
 }
 
-function yamlMessage(message: string): string {
+/**
+ * Why the yaml package would not build the data: an alias used before its anchor is defined,
+ * or else aliases that expand past the count (a billion-laughs document).
+ */
+function aliasProblem(doc: Document, lines: LineCounter, file: string): ManifestProblem {
+  let unresolved: Alias | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc) !== undefined) return undefined;
+      unresolved = alias;
+      return visit.BREAK;
+    },
+  });
+  if (unresolved !== undefined) {
+    return { position: positionOf(unresolved, lines, file), message: `the alias *${unresolved.source} names no anchor defined before it; write &${unresolved.source} on a value above, or move the anchor up` };
+  }
+  return { position: { file, line: 1, column: 1 }, message: 'too many alias expansions (an alias bomb?); a manifest needs few anchors and aliases' };
+}
+
+function yamlProblem(error: YAMLError): string {
+  // The yaml package would advise one of its own functions.
+  if (error.code === 'MULTIPLE_DOCS') {
+    return 'a second YAML document starts here (---); the manifest is one document: remove this --- line, and merge what follows it into the document above';
+  }
   // yaml appends " at line N, column M" and a code frame; the position is ours to print.
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return `not valid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
 }
 
 function schemaProblems(issue: z.core.$ZodIssue, data: unknown, where: (path: YamlPath) => SourcePosition): ManifestProblem[] {

@@ -3,7 +3,8 @@
  * from the Dockerfile it is built from, else from the table of known images, else from an
  * image already on this machine (the lookup never pulls one).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextFile } from '../fs/index.js';
 import type { ComposeService } from '../compose/index.js';
 import { type DockerfileInstruction, parseDockerfile } from '../dockerfile/index.js';
 import { knownProcess, type ImageProcess } from './images.js';
@@ -29,7 +30,7 @@ interface Stage {
 function fromDockerfile(path: string, target: string | undefined, lookup: LocalImageLookup | undefined): ImageProcess | undefined {
   let instructions: DockerfileInstruction[];
   try {
-    instructions = parseDockerfile(readFileSync(path, 'utf8'), path);
+    instructions = parseDockerfile(readTextFile(path, path), path);
   } catch {
     return undefined;
   }

@@ -3,10 +3,9 @@
  * (loadComposeProject), each service's settings with the place they were written, and the
  * values of the compose secrets it already has.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ComposeProject, type ComposeService, type DotenvEntry, type EnvFileRead, type EnvSource, loadComposeProject, type LoadOptions, originOf, originsOf, type VariableReference } from '../compose/index.js';
-import { displayPath } from '../fs/index.js';
+import { displayPath, readFileBytes } from '../fs/index.js';
 import { type Place, type Setting, writtenIn } from '../judge/index.js';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
 
@@ -170,11 +169,11 @@ function composeSecrets(project: ComposeProject): Map<string, SourceSecret> {
 
 function readSecretFile(path: string, where: SourcePosition): { value?: Buffer } {
   try {
-    return { value: readFileSync(path) };
+    return { value: readFileBytes(path, path) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return {};
-    throw new UsageError(`${where.file}:${where.line}: cannot read the secret file ${path} (${code ?? 'unknown error'})`);
+    throw new UsageError(`${where.file}:${where.line}: ${(error as Error).message}`);
   }
 }
 

@@ -27,7 +27,10 @@ export function isMapping(value: unknown): value is YamlMapping {
 
 /** Past this many nodes reached through aliases, a document is taken for an alias bomb. */
 export const MAX_ALIAS_EXPANSION = 1_000_000;
-// Compose files nest a few levels deep; the parser's own default of 100 is far above that.
+/**
+ * Compose files nest a few levels deep; past this, a document is a mistake or an attack, and
+ * every stage that walks it (interpolation, merges, the schema) would run out of stack.
+ */
 const MAX_DEPTH = 100;
 const BYTE_ORDER_MARK = '\uFEFF';
 const STANDARD_TAG_PREFIX = 'tag:yaml.org,2002:';
@@ -46,10 +49,33 @@ export function parseYaml(text: string, file: string): YamlValue[] {
   return new DocumentBuilder(source, events, lines).documents();
 }
 
+/**
+ * Refuses a document that nests past MAX_DEPTH, before a parser that recurses (the manifest's)
+ * runs out of stack on it. Every other syntax error is left to that parser to report.
+ */
+export function refuseDeepNesting(text: string, file: string): void {
+  const source = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+  try {
+    parseEvents(source, { maxDepth: MAX_DEPTH });
+  } catch (error) {
+    if (error instanceof YAMLException && error.reason.startsWith(NESTING_EXCEEDED)) throw syntaxError(error, new LineIndex(source, file));
+  }
+}
+
+// How js-yaml says that a document nests past maxDepth.
+const NESTING_EXCEEDED = 'nesting exceeded maxDepth';
+
 function syntaxError(error: YAMLException, lines: LineIndex): InputError {
   // `reason` is the parser's message without its source excerpt, which could hold a secret.
   const position = error.mark ? lines.position(error.mark.position) : { file: lines.file, line: 1, column: 1 };
+  // js-yaml says so in its own words; the limit is planes', and so is the advice.
+  if (error.reason.startsWith(NESTING_EXCEEDED)) return new InputError(position, tooDeep('the YAML'));
   return new InputError(position, `invalid YAML: ${error.reason}`);
+}
+
+/** The message for a document nested past MAX_DEPTH, however it got there. */
+function tooDeep(what: string): string {
+  return `${what} nests more than ${MAX_DEPTH} levels deep, where a configuration file needs a few; planes refuses to read it: is it the right file?`;
 }
 
 interface Anchored {
@@ -58,6 +84,8 @@ interface Anchored {
   float: boolean;
   /** How many nodes the anchored value stands for once every alias in it is expanded. */
   size: number;
+  /** How many levels of collections the anchored value nests, aliases expanded. */
+  height: number;
 }
 
 /** What building one node gives besides its value; kept in fields to spare an object per node. */
@@ -66,13 +94,16 @@ interface NodeFacts {
   tag: string | undefined;
   float: boolean;
   size: number;
+  height: number;
 }
 
 class DocumentBuilder {
   private next = 0;
   private anchors = new Map<string, Anchored>();
   private aliasExpansion = 0;
-  private readonly facts: NodeFacts = { position: { file: '', line: 0, column: 0 }, tag: undefined, float: false, size: 0 };
+  /** The collections open around the node being built. */
+  private depth = 0;
+  private readonly facts: NodeFacts = { position: { file: '', line: 0, column: 0 }, tag: undefined, float: false, size: 0, height: 0 };
 
   constructor(
     private readonly source: string,
@@ -116,6 +147,7 @@ class DocumentBuilder {
     facts.position = this.scalarPosition(event, fallback);
     facts.tag = this.tagOf(event);
     facts.size = 1;
+    facts.height = 0;
     const text = event.fast ? this.source.slice(event.valueStart, event.valueEnd) : getScalarValue(this.source, event);
     let resolved: Resolved;
     if (facts.tag !== undefined) {
@@ -160,6 +192,8 @@ class DocumentBuilder {
     const origins = new Map<EntryKey, Origin>();
     let merges: { value: YamlValue; position: SourcePosition }[] | undefined;
     let size = 1;
+    let height = 0;
+    this.depth++;
     while (this.events[this.next]?.type !== EVENT_ID.POP) {
       const keyEvent = this.events[this.next];
       const isMergeKey = keyEvent?.type === EVENT_ID.SCALAR && keyEvent.style === SCALAR_STYLE.PLAIN && keyEvent.tagStart === -1;
@@ -174,6 +208,7 @@ class DocumentBuilder {
       const value = this.node(keyPosition);
       const { position: valuePosition, tag: valueTag, float } = this.facts;
       size += this.facts.size;
+      height = Math.max(height, this.facts.height);
       if (isMergeKey && key === '<<') {
         (merges ??= []).push({ value, position: valuePosition });
         continue;
@@ -186,9 +221,10 @@ class DocumentBuilder {
       origins.set(key, origin);
     }
     this.next++;
+    this.depth--;
     if (merges !== undefined) for (const merge of merges) mergeInto(mapping, origins, merge.value, merge.position);
     attachOrigins(mapping, origins);
-    this.setFacts(position, tag, size);
+    this.setFacts(position, tag, size, height + 1);
     return mapping;
   }
 
@@ -196,10 +232,13 @@ class DocumentBuilder {
     const sequence: YamlValue[] = [];
     const origins = new Map<EntryKey, Origin>();
     let size = 1;
+    let height = 0;
+    this.depth++;
     while (this.events[this.next]?.type !== EVENT_ID.POP) {
       const item = this.node(position);
       const { position: itemPosition, tag: itemTag, float } = this.facts;
       size += this.facts.size;
+      height = Math.max(height, this.facts.height);
       const composeTag = asComposeTag(itemTag);
       // Compose drops a `!reset` list item and cannot apply it to another file's list.
       if (composeTag === '!reset') continue;
@@ -210,8 +249,9 @@ class DocumentBuilder {
       sequence.push(item);
     }
     this.next++;
+    this.depth--;
     attachOrigins(sequence, origins);
-    this.setFacts(position, tag, size);
+    this.setFacts(position, tag, size, height + 1);
     return sequence;
   }
 
@@ -227,28 +267,33 @@ class DocumentBuilder {
         `aliases expand this document to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?); planes refuses to read it`,
       );
     }
+    // The parser bounds the nesting of the text; an alias of a deep value inside another deep
+    // value nests deeper still, and a chain of such aliases as deep as it likes.
+    if (this.depth + anchored.height > MAX_DEPTH) throw new InputError(position, tooDeep('through this alias, the YAML'));
     // The alias stands for the anchored node: same value, same position.
     this.facts.position = anchored.position;
     this.facts.tag = undefined;
     this.facts.float = anchored.float;
     this.facts.size = anchored.size;
+    this.facts.height = anchored.height;
     return anchored.value;
   }
 
   /** Records the anchor of the node just built, once it is complete (so it cannot contain itself). */
   private anchor(event: { anchorStart: number; anchorEnd: number }, value: YamlValue): YamlValue {
     if (event.anchorStart !== -1) {
-      const { position, float, size } = this.facts;
-      this.anchors.set(this.source.slice(event.anchorStart, event.anchorEnd), { value, position, float, size });
+      const { position, float, size, height } = this.facts;
+      this.anchors.set(this.source.slice(event.anchorStart, event.anchorEnd), { value, position, float, size, height });
     }
     return value;
   }
 
-  private setFacts(position: SourcePosition, tag: string | undefined, size: number): void {
+  private setFacts(position: SourcePosition, tag: string | undefined, size: number, height: number): void {
     this.facts.position = position;
     this.facts.tag = tag;
     this.facts.float = false;
     this.facts.size = size;
+    this.facts.height = height;
   }
 
   private tagOf(event: { tagStart: number; tagEnd: number }): string | undefined {

@@ -39,7 +39,8 @@ describe('discoverComposeFiles', () => {
   it('refuses a missing -f file, and a project without any compose file', () => {
     const root = projectWith({ 'compose.yaml': '' });
     expect(() => discover(root, ['missing.yml'])).toThrow(new UsageError('compose file missing.yml not found'));
-    expect(() => discover(root, ['.'])).toThrow(new UsageError('compose file . not found (it is a directory)'));
+    expect(() => discover(root, ['.'])).toThrow(new UsageError('compose file . is a directory, not a file; name a compose file with -f'));
+    expect(() => discover(root, ['/dev/null'])).toThrow(new UsageError('compose file /dev/null is a character device, not a file; name a compose file with -f'));
     const empty = projectWith({ '.keep': '' });
     expect(() => discoverComposeFiles({ searchFrom: empty, cwd: empty, lookup: noVariables })).toThrow(UsageError);
   });

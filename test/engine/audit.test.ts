@@ -1,7 +1,12 @@
+import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { auditReport, environmentFindings, historyBuildArgs, historyFindings, type AuditSubject } from '../../src/engine/audit/findings.js';
 import { addKnownValue, addSwarmLabels, emptyKnown } from '../../src/engine/audit/known.js';
+import { namedScopeProblem } from '../../src/engine/audit/subjects.js';
 import { sha256Hex } from '../../src/engine/hash.js';
+import { planes } from '../support/cli.js';
+import { dockerTools } from '../support/engine.js';
+import { projectWith } from '../support/project.js';
 import { planesLabels } from '../../src/engine/swarm-secrets.js';
 
 const SECRET = 'Vq3nX8pL2wR7tK9mZ4bY6cH1';
@@ -95,5 +100,38 @@ describe('auditReport', () => {
     const report = auditReport([subject([`API_TOKEN=${SECRET}`, 'DB_PASSWORD=changeme']), subject(['LOG_LEVEL=INFO'])], emptyKnown());
     expect(report.version).toBe(1);
     expect(report.summary).toEqual({ errors: 1, warnings: 1, suppressed: 0, files: 2 });
+  });
+});
+
+describe('a stack or project named on the command line that is not there', () => {
+  // Only what namedScopeProblem asks the engine.
+  const engineWith = (services: { stack: string }[], containers: { project: string }[]) =>
+    ({
+      listServices: async () => services.map(({ stack }, i) => ({ ID: `s${i}`, Spec: { Name: `${stack}_web`, Labels: { 'com.docker.stack.namespace': stack } } })),
+      listContainers: async () => containers.map(({ project }, i) => ({ Id: `c${i}`, Labels: { 'com.docker.compose.project': project } })),
+    }) as unknown as Docker;
+
+  it('is named, with the stacks or projects that are there, instead of "no problems"', async () => {
+    const docker = engineWith([{ stack: 'shop' }, { stack: 'blog' }, { stack: 'shop' }], [{ project: 'dev' }]);
+    expect(await namedScopeProblem(docker, { stack: 'shpo' })).toBe('no Swarm stack named shpo here (stacks: blog, shop); check the name given to --stack');
+    expect(await namedScopeProblem(docker, { project: 'dve' })).toBe(
+      'no running Compose project named dve here (running projects: dev); check the name given to --project, or start it',
+    );
+    expect(await namedScopeProblem(engineWith([], []), { stack: 'shop' })).toBe('no Swarm stack named shop here (stacks: none); check the name given to --stack');
+  });
+
+  it('is no problem when it is there', async () => {
+    const docker = engineWith([{ stack: 'shop' }], [{ project: 'dev' }]);
+    expect(await namedScopeProblem(docker, { stack: 'shop', project: 'dev' })).toBeUndefined();
+    expect(await namedScopeProblem(docker, {})).toBeUndefined();
+  });
+
+  const engine = dockerTools('audit --stack with a name no stack has', ['engine']);
+  it.skipIf(!engine)('planes audit --stack exits 2 and says so', () => {
+    const root = projectWith({});
+    const result = planes(['audit', '--stack', 'no-such-stack-planes-test'], root);
+    expect(result.stderr).toMatch(/^planes: no Swarm stack named no-such-stack-planes-test here \(stacks: [^)]*\); check the name given to --stack\n$/);
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(2);
   });
 });

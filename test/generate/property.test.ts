@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { parseDotenv } from '../../src/compose/dotenv.js';
+import { parseRawEnvFile } from '../../src/compose/raw-env-file.js';
 import { classifyName } from '../../src/judge/names.js';
 import { writeFilesAtomically } from '../../src/fs/atomic.js';
 import { generate, type GeneratedFile } from '../../src/generate/index.js';
-import { parseManifest } from '../../src/manifest/load.js';
+import { ManifestError, parseManifest } from '../../src/manifest/load.js';
+import { isMapping, parseYaml } from '../../src/yaml/parse.js';
 import { acceptedByTheirTool, dockerTools } from '../support/engine.js';
 
 const CONFIG_KEYS = ['LOG_LEVEL', 'PORT', 'FEATURE_FLAG', 'REGION', 'TIMEOUT_SECONDS', 'PUBLIC_HOST', 'THEME', 'WORKERS'];
@@ -122,4 +125,151 @@ describe('generation, for random valid manifests', () => {
       { numRuns: 20 },
     );
   }, 300_000);
+});
+
+// Scalars that YAML, an env-file reader or Compose would take for something else than their text.
+const HOSTILE_PLAIN = [
+  '1.10', '0x1F', '1e3', '0o17', '+1', '.5', '123456789012345678901234567890', '1.0', '-0', '0b101', '1_000',
+  'yes', 'no', 'on', 'off', 'y', 'n', '0777', '1:30', '~', 'null', '', '.inf', '-.inf', '.nan', 'true', 'False',
+  '2001-12-14', '42', '0.5', '-7', 'plain-word',
+];
+// Text written quoted: what env-file readers may change (`$`, quotes, `#`, blanks), and number-like
+// text that a YAML reader of the generated file would take for a number (Compose: 0o17 is 15).
+const HOSTILE_TEXT = ['1.10', '0o17', '0b101', '1_000', '0777', 'yes', '~', '1:30', '$HOME', 'a$b', '${X}', '$$', '"quoted"', "'single'", "it's", 'a #b', '#start', 'a#b', ' lead', 'trail ', ' ', 'a\\b', 'back`tick', 'x y', '=', 'a=b'];
+
+/** A scalar as the manifest writes it, and the text it must reach the generated files as. */
+const hostileScalar = fc.oneof(
+  fc.constantFrom(...HOSTILE_PLAIN).map((text) => ({ yaml: text, text })),
+  fc.constantFrom(...HOSTILE_TEXT).map((text) => ({ yaml: JSON.stringify(text), text })),
+);
+
+type Hostile = { yaml: string; text: string };
+
+interface HostileManifest {
+  text: string;
+  /** Lines (1-based) that hold a hostile scalar: the only places a refusal may point at. */
+  lines: Set<number>;
+  /** Per setting: its value in every environment, or one value for all. */
+  config: Map<string, Hostile | Record<string, Hostile>>;
+  buildArgs: Map<string, Hostile>;
+  swarm: boolean;
+}
+
+/** Written line by line, not with stringify, so that each scalar stands in the manifest as written. */
+const hostileManifest = fc
+  .record({
+    yaml11: fc.boolean(),
+    swarm: fc.boolean(),
+    shared: fc.dictionary(fc.constantFrom(...CONFIG_KEYS), hostileScalar, { minKeys: 1, maxKeys: 4 }),
+    perEnvironment: fc.dictionary(fc.constantFrom('MODE', 'LEVEL', 'TARGET'), fc.record({ dev: hostileScalar, prod: hostileScalar }), { maxKeys: 2 }),
+    // A `$` in a build argument is Compose's interpolation, as anywhere in a compose file.
+    args: fc.dictionary(fc.constantFrom('APP_VERSION', 'BASE_TAG'), hostileScalar.filter(({ text }) => !text.includes('$')), { maxKeys: 2 }),
+  })
+  .map(({ yaml11, swarm, shared, perEnvironment, args }): HostileManifest => {
+    const out: string[] = [];
+    const lines = new Set<number>();
+    const hostile = (line: string): void => {
+      out.push(line);
+      lines.add(out.length);
+    };
+    if (yaml11) out.push('%YAML 1.1', '---');
+    out.push('name: shop', 'environments:', '  dev: { target: compose, file: docker-compose.yml }');
+    if (swarm) out.push('  prod: { target: swarm, file: docker-compose.prod.yml }');
+    out.push('config:');
+    const config = new Map<string, Hostile | Record<string, Hostile>>();
+    for (const [key, value] of Object.entries(shared)) {
+      hostile(`  ${key}: ${value.yaml}`);
+      config.set(key, value);
+    }
+    for (const [key, values] of Object.entries(perEnvironment)) {
+      out.push(`  ${key}:`);
+      hostile(`    dev: ${values.dev.yaml}`);
+      if (swarm) hostile(`    prod: ${values.prod.yaml}`);
+      config.set(key, swarm ? values : { dev: values.dev });
+    }
+    out.push('services:', '  api:', '    image: shop/api:1', '    build:', '      context: ./api');
+    if (Object.keys(args).length > 0) out.push('      args:');
+    for (const [key, value] of Object.entries(args)) hostile(`        ${key}: ${value.yaml}`);
+    out.push(`    config: [${[...config.keys()].join(', ')}]`);
+    return { text: `${out.join('\n')}\n`, lines, config, buildArgs: new Map(Object.entries(args)), swarm };
+  });
+
+/** The variables of an env file as each of its readers takes them: Compose parses dotenv, docker stack reads literally. */
+function readEnvFile(content: string, reader: 'compose' | 'swarm'): Map<string, string | undefined> {
+  const entries = reader === 'compose' ? parseDotenv(content, 'f.env') : parseRawEnvFile(content, 'f.env', () => undefined);
+  return new Map(entries.map((entry) => [entry.key, entry.value]));
+}
+
+/** The build arguments of the service api as Compose reads the file: with go-yaml's rules, which parseYaml follows. */
+function buildArgsOf(compose: string): Record<string, unknown> {
+  const [document] = parseYaml(compose, 'docker-compose.yml');
+  const build = isMapping(document) && isMapping(document['services']) && isMapping(document['services']['api']) ? document['services']['api']['build'] : undefined;
+  return isMapping(build) && isMapping(build['args']) ? build['args'] : {};
+}
+
+describe('hostile scalars: each reaches the generated files as written, or is refused at its line', () => {
+  it('holds for numbers in every form, YAML 1.1 words, $, quotes, # and blanks', () => {
+    fc.assert(
+      fc.property(hostileManifest, (manifest) => {
+        let files: GeneratedFile[];
+        try {
+          files = generate(parseManifest(manifest.text, 'compose/stack.yaml'), '/nonexistent').files;
+        } catch (error) {
+          if (!(error instanceof ManifestError)) throw error;
+          expect(error.problems.length).toBeGreaterThan(0);
+          for (const { position } of error.problems) {
+            expect(position.file).toBe('compose/stack.yaml');
+            expect(manifest.lines, `refused at line ${position.line}, which holds no hostile scalar:\n${manifest.text}`).toContain(position.line);
+          }
+          return;
+        }
+        const fileOf = (path: string) => files.find((file) => file.path === path)!.content;
+        const readers: Record<string, ('compose' | 'swarm')[]> = {
+          'config/common.env': manifest.swarm ? ['compose', 'swarm'] : ['compose'],
+          'config/dev.env': ['compose'],
+          'config/prod.env': ['swarm'],
+        };
+        for (const [key, value] of manifest.config) {
+          const placed = 'text' in value ? [['config/common.env', value] as const] : Object.entries(value).map(([env, v]) => [`config/${env}.env`, v] as const);
+          for (const [path, { text }] of placed) {
+            for (const reader of readers[path]!) {
+              expect(readEnvFile(fileOf(path), reader).get(key), `${key} in ${path} as ${reader} reads it:\n${manifest.text}`).toBe(text);
+            }
+          }
+        }
+        for (const [key, { text }] of manifest.buildArgs) {
+          expect(buildArgsOf(fileOf('docker-compose.yml'))[key], `build argument ${key}:\n${manifest.text}`).toBe(text);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses each form that would change, and writes each that would not, to an env file and to a build argument', () => {
+    const forms = [...HOSTILE_PLAIN.map((t) => ({ yaml: t, text: t })), ...HOSTILE_TEXT.map((t) => ({ yaml: JSON.stringify(t), text: t }))];
+    for (const { yaml, text } of forms) {
+      const manifest = `name: shop\nenvironments:\n  dev: { target: compose, file: docker-compose.yml }\nconfig:\n  THEME: ${yaml}\nservices:\n  api: { image: shop/api:1, config: [THEME] }\n`;
+      let env: string;
+      try {
+        env = generate(parseManifest(manifest, 'compose/stack.yaml'), '/nonexistent').files.find((file) => file.path === 'config/common.env')!.content;
+      } catch (error) {
+        expect(error, yaml).toBeInstanceOf(ManifestError);
+        expect((error as ManifestError).problems.map((p) => p.position.line), yaml).toEqual([5]);
+        continue;
+      }
+      expect(readEnvFile(env, 'compose').get('THEME'), yaml).toBe(text);
+    }
+    for (const { yaml, text } of forms.filter((form) => !form.text.includes('$'))) {
+      const manifest = `name: shop\nenvironments:\n  dev: { target: compose, file: docker-compose.yml }\nservices:\n  api:\n    image: shop/api:1\n    build:\n      context: ./api\n      args:\n        TAG: ${yaml}\n`;
+      let compose: string;
+      try {
+        compose = generate(parseManifest(manifest, 'compose/stack.yaml'), '/nonexistent').files.find((file) => file.path === 'docker-compose.yml')!.content;
+      } catch (error) {
+        expect(error, yaml).toBeInstanceOf(ManifestError);
+        expect((error as ManifestError).problems.map((p) => p.position.line), yaml).toEqual([10]);
+        continue;
+      }
+      expect(buildArgsOf(compose)['TAG'], yaml).toBe(text);
+    }
+  });
 });

@@ -12,6 +12,7 @@ export interface CliResult {
 
 /** Runs the built `planes` (npm test builds it first) as a user would. */
 export function planes(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 60_000 });
+  // `--`, as the executable's shebang has it: Node 20 would read an --env-file among args itself.
+  const result = spawnSync(process.execPath, ['--', CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -267,8 +267,19 @@ describe('parseYaml: errors', () => {
     expect(failure('? [a]\n: b\n').problem).toContain('string');
   });
 
-  it('refuses nesting deeper than the parser allows', () => {
-    expect(failure(`${'['.repeat(200)}${']'.repeat(200)}`).problem).toContain('invalid YAML');
+  it('refuses nesting deeper than the parser allows, saying so', () => {
+    const error = failure(`${'['.repeat(200)}${']'.repeat(200)}`);
+    expect(error.position).toEqual({ file: FILE, line: 1, column: 100 });
+    expect(error.problem).toMatch(/^the YAML nests more than 100 levels deep/);
+  });
+
+  it('refuses nesting that aliases build past the limit, where the alias is', () => {
+    // Each anchor holds the one before it: 150 levels from two levels of text.
+    const chain = Array.from({ length: 150 }, (_, i) => (i === 0 ? 'a0: &a0 [1]' : `a${i}: &a${i} [*a${i - 1}]`)).join('\n');
+    const error = failure(`${chain}\nuse: *a149\n`);
+    expect(error.position.line).toBe(100);
+    expect(error.problem).toMatch(/^through this alias, the YAML nests more than 100 levels deep/);
+    expect(() => parse(`${chain.split('\n').slice(0, 90).join('\n')}\nuse: [*a89]\n`)).not.toThrow();
   });
 });
 

@@ -4,10 +4,19 @@ import { engineFailure, type Engine } from '../docker.js';
 import { LABEL_STACK, listSecrets } from '../swarm-secrets.js';
 import { auditReport } from './findings.js';
 import { addBuildSecrets, addSecretFiles, addSwarmLabels, emptyKnown } from './known.js';
-import { collectSubjects, type AuditScope } from './subjects.js';
+import { collectSubjects, namedScopeProblem, type AuditScope } from './subjects.js';
 
 export type { AuditScope } from './subjects.js';
 export { AUDIT_RULES } from './findings.js';
+
+/** Why the stack or project the user named has nothing to audit (a misspelt name); undefined when both are there. */
+export async function unknownAuditScope(engine: Engine, scope: Pick<AuditScope, 'stack' | 'project'>): Promise<string | undefined> {
+  try {
+    return await namedScopeProblem(engine.docker, scope);
+  } catch (error) {
+    throw engineFailure(error, 'the list of stacks and projects', engine.endpoint);
+  }
+}
 
 /**
  * Audits what runs: every environment in the scope is judged by name, by value format and

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { readFileBytes } from '../../fs/index.js';
 import { SECRETS_DIR } from '../../layout.js';
 import type { Manifest } from '../../manifest/index.js';
 import { sha256Hex } from '../hash.js';
@@ -39,7 +40,9 @@ export function addSecretFiles(known: KnownSecrets, root: string): void {
   const directory = join(root, SECRETS_DIR);
   if (!existsSync(directory)) return;
   for (const entry of readdirSync(directory, { withFileTypes: true })) {
-    if (entry.isFile() && entry.name.endsWith('.txt')) addKnownValue(known, entry.name.slice(0, -'.txt'.length), readFileSync(join(directory, entry.name)));
+    if (entry.isFile() && entry.name.endsWith('.txt')) {
+      addKnownValue(known, entry.name.slice(0, -'.txt'.length), readFileBytes(join(directory, entry.name), `${SECRETS_DIR}/${entry.name}`));
+    }
   }
 }
 
@@ -59,7 +62,7 @@ export function addBuildSecrets(known: KnownSecrets, manifest: Manifest, root: s
       if (value) addKnownValue(known, name, Buffer.from(value, 'utf8'));
     } else {
       const path = isAbsolute(source.file) ? source.file : join(root, source.file);
-      if (existsSync(path)) addKnownValue(known, name, readFileSync(path));
+      if (existsSync(path)) addKnownValue(known, name, readFileBytes(path, source.file));
     }
   }
 }

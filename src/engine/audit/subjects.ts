@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { stackServices, STACK_LABEL } from '../services.js';
+import { listServices, stackServices, STACK_LABEL } from '../services.js';
 import type { AuditSubject } from './findings.js';
 
 const PROJECT_LABEL = 'com.docker.compose.project';
@@ -69,6 +69,26 @@ export async function collectSubjects(docker: Docker, scope: AuditScope): Promis
     for (const [id, ref] of images) subjects.push(await imageSubject(docker, id, ref));
   }
   return subjects;
+}
+
+/**
+ * Why a stack or project named on the command line has nothing to audit: a misspelt name
+ * finds nothing, and nothing would read as "no problems". Undefined when both are there.
+ */
+export async function namedScopeProblem(docker: Docker, scope: Pick<AuditScope, 'stack' | 'project'>): Promise<string | undefined> {
+  if (scope.stack !== undefined) {
+    const stacks = new Set((await listServices(docker)).flatMap((service) => service.Spec?.Labels?.[STACK_LABEL] ?? []));
+    if (!stacks.has(scope.stack)) return `no Swarm stack named ${scope.stack} here (stacks: ${namesOrNone(stacks)}); check the name given to --stack`;
+  }
+  if (scope.project !== undefined) {
+    const projects = new Set((await docker.listContainers()).flatMap((container) => container.Labels?.[PROJECT_LABEL] ?? []));
+    if (!projects.has(scope.project)) return `no running Compose project named ${scope.project} here (running projects: ${namesOrNone(projects)}); check the name given to --project, or start it`;
+  }
+  return undefined;
+}
+
+function namesOrNone(names: Set<string>): string {
+  return names.size === 0 ? 'none' : [...names].sort().join(', ');
 }
 
 async function imageId(docker: Docker, ref: string): Promise<string | undefined> {
