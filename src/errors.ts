@@ -97,16 +97,16 @@ const DOING: Readonly<Record<string, string>> = {
 };
 
 /** The errno code of a failed system call, or undefined for anything else. */
-function errnoCode(error: unknown): string | undefined {
+export function errnoCode(error: unknown): string | undefined {
   const code = (error as NodeJS.ErrnoException | null | undefined)?.code;
   return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
 }
 
-/** Why a system call failed, in a few words: `permission denied`, `no space left on the device`. */
-export function systemErrorReason(error: unknown): string | undefined {
+/** Why a system call failed, in a few words (`permission denied`), and what to do; undefined for anything but a system error. */
+export function systemErrorReason(error: unknown): { what: string; todo?: string } | undefined {
   const code = errnoCode(error);
   if (code === undefined) return undefined;
-  return SYSTEM_ERRORS[code]?.what ?? `the system refused (${code})`;
+  return SYSTEM_ERRORS[code] ?? { what: `the system refused (${code})` };
 }
 
 /**

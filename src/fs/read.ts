@@ -86,7 +86,7 @@ function readBounded(path: string, display: string, what: string): Buffer {
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : systemErrorReason(error);
+    const reason = code === 'ENOENT' ? 'no such file' : systemErrorReason(error)?.what;
     if (reason === undefined) throw error;
     throw new FileReadError(`cannot read ${display}: ${reason}`, code);
   } finally {

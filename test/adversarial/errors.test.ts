@@ -75,7 +75,7 @@ function expectCleanFailure(run: Run, message: RegExp): void {
 describe('every errno ends in one message that names the path, exit 2, and no stack trace', () => {
   it('EACCES: a project this user may not write', { skip: !asNobody }, () => {
     const root = readOnlyProject({ 'compose/stack.yaml': MANIFEST });
-    expectCleanFailure(planes(['generate'], root, NOBODY), /^planes: cannot open \.docker-compose\.yml\.[0-9a-f]+\.tmp: permission denied; .*ls -ld/);
+    expectCleanFailure(planes(['generate'], root, NOBODY), /^planes: cannot write docker-compose\.yml in \.: permission denied; nothing was changed; .*ls -ld/);
   });
 
   it('EACCES: a manifest this user may not read', { skip: !asNobody }, () => {
@@ -96,7 +96,7 @@ describe('every errno ends in one message that names the path, exit 2, and no st
     const root = readOnlyProject({ 'compose/stack.yaml': MANIFEST });
     mkdirSync(join(root, 'secrets'));
     chmodSync(join(root, 'secrets'), 0o777);
-    expectCleanFailure(planes(['setup'], root, NOBODY), /^planes: cannot change the mode of secrets: operation not permitted; .*owner/);
+    expectCleanFailure(planes(['setup'], root, NOBODY), /^planes: cannot make private secrets\/: operation not permitted; no secret file was written; .*owner/);
   });
 
   it('ENOSPC: a full disk', { skip: !inMountNamespace }, () => {
@@ -105,7 +105,7 @@ describe('every errno ends in one message that names the path, exit 2, and no st
     const mountPoint = join(root, 'disk');
     mkdirSync(mountPoint);
     const run = planes([], root, ['unshare', '-rm', 'sh', '-c', script, 'sh', mountPoint, join(root, 'compose/stack.yaml')]);
-    expectCleanFailure(run, /^planes: cannot write a file: no space left on the device; free some space/);
+    expectCleanFailure(run, /^planes: cannot write \S+: no space left on the device; nothing was changed; free some space/);
   });
 
   it('EROFS: a read-only file system', { skip: !inMountNamespace }, () => {
@@ -114,40 +114,40 @@ describe('every errno ends in one message that names the path, exit 2, and no st
     const mountPoint = join(root, 'disk');
     mkdirSync(mountPoint);
     const run = planes([], root, ['unshare', '-rm', 'sh', '-c', script, 'sh', mountPoint, join(root, 'compose/stack.yaml')]);
-    expectCleanFailure(run, /^planes: cannot open \S+: the file system is read-only/);
+    expectCleanFailure(run, /^planes: cannot write .+: the file system is read-only; nothing was changed/);
   });
 
   it('EFBIG: a file larger than the size limit', () => {
     const root = projectWith({ 'compose/stack.yaml': MANIFEST });
     // Ignored, SIGXFSZ no longer kills the process: the write fails with EFBIG instead.
     const run = planes([], root, ['sh', '-c', 'trap "" XFSZ; ulimit -f 0; exec "$0" generate']);
-    expectCleanFailure(run, /^planes: cannot write a file: the file would be larger than this system allows; raise the file size limit/);
+    expectCleanFailure(run, /^planes: cannot write \S+: the file would be larger than this system allows; nothing was changed; raise the file size limit/);
   });
 
   it('EISDIR: a directory where a generated file goes', () => {
     const root = projectWith({ 'compose/stack.yaml': MANIFEST.replace('file: docker-compose.yml', 'file: out'), 'out/keep': '' });
-    expectCleanFailure(planes(['generate'], root), /^planes: cannot write out: it is a directory, where a file belongs/);
+    expectCleanFailure(planes(['generate'], root), /^planes: out is a directory, where planes writes a file: remove or rename it, or choose another path; nothing was changed/);
   });
 
-  it('EBUSY: the project directory itself as a generated file (file: .)', () => {
+  it('the project directory itself as a generated file (file: .), refused at its line before anything is written', () => {
     const root = projectWith({ 'compose/stack.yaml': MANIFEST.replace('file: docker-compose.yml', 'file: .') });
-    expectCleanFailure(planes(['generate'], root), /^planes: cannot write \.: it is busy/);
+    expectCleanFailure(planes(['generate'], root), /^planes: compose\/stack\.yaml:3:27: file: \. names a directory/);
   });
 
   it('ENOTDIR: migrate --out under a file', () => {
     const root = projectWith({ 'compose.yaml': 'services:\n  web:\n    image: nginx\n', 'taken': '' });
-    expectCleanFailure(planes(['migrate', '--out', 'taken/project'], root), /^planes: cannot create the directory taken\/project: a part of the path is a file/);
+    expectCleanFailure(planes(['migrate', '--out', 'taken/project'], root), /^planes: cannot use --out taken\/project: a part of the path is a file, where a directory belongs; nothing was changed/);
   });
 
   it('EEXIST, ENOENT, ELOOP: secrets/ is a file, a dangling link, a link to itself', () => {
     const file = projectWith({ 'compose/stack.yaml': MANIFEST, secrets: 'not a directory' });
-    expectCleanFailure(planes(['setup'], file), /^planes: cannot create the directory secrets: something already exists there/);
+    expectCleanFailure(planes(['setup'], file), /^planes: secrets is a file; planes keeps secrets in a directory secrets\/: move it away/);
     const dangling = projectWith({ 'compose/stack.yaml': MANIFEST });
     symlinkSync(join(dangling, 'nowhere', 'secrets'), join(dangling, 'secrets'));
-    expectCleanFailure(planes(['setup'], dangling), /^planes: cannot create the directory secrets: no such file or directory \(or a symbolic link on the way points nowhere\)/);
+    expectCleanFailure(planes(['setup'], dangling), /^planes: secrets\/ is a symbolic link to \S*nowhere\/secrets; planes keeps secrets in a real directory of the project/);
     const loop = projectWith({ 'compose/stack.yaml': MANIFEST });
     symlinkSync('secrets', join(loop, 'secrets'));
-    expectCleanFailure(planes(['setup'], loop), /^planes: cannot create the directory secrets: too many symbolic links/);
+    expectCleanFailure(planes(['setup'], loop), /^planes: secrets\/ is a symbolic link to secrets; planes keeps secrets in a real directory of the project/);
   });
 
   it('EPIPE: a reader that stops reading is not a failure of planes', async () => {
