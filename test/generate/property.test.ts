@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { classifyName } from '../../src/judge/names.js';
+import { classifyName } from '../../src/redact/names.js';
 import { writeFilesAtomically } from '../../src/fs/atomic.js';
 import { generate, type GeneratedFile } from '../../src/generate/index.js';
 import { parseManifest } from '../../src/manifest/load.js';

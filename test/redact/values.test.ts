@@ -8,7 +8,7 @@ import {
   isPlaceholder,
   looksLikeFilePath,
   type CredentialSeverity,
-} from '../../src/judge/values.js';
+} from '../../src/redact/values.js';
 
 // Test tokens are built, never pasted: each has the shape of its format and a body that
 // spells out that it is synthetic. No real credential appears in this file.
