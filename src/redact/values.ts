@@ -114,7 +114,7 @@ export function detectCredentials(value: string): CredentialMatch[] {
   for (const format of CREDENTIAL_FORMATS) {
     if (!format.keywords.some((keyword) => value.includes(keyword))) continue;
     for (const span of regexSpans(format.pattern, value)) {
-      if (isPlaceholder(value.slice(span.start, span.end))) continue;
+      if (looksLikePlaceholder(value.slice(span.start, span.end))) continue;
       addUnlessOverlapping(matches, { id: format.id, description: format.description, severity: format.severity, ...span });
     }
   }
@@ -123,7 +123,7 @@ export function detectCredentials(value: string): CredentialMatch[] {
     // `postgres://app:${DB_PASSWORD}@db` as the container sees it: the name of a secret, not one.
     if (DOCUMENTED_EXAMPLES.has(password) || ONLY_A_REFERENCE.test(password)) continue;
     // A placeholder in a password slot still marks where a secret goes (leak case 11).
-    if (isPlaceholder(password)) slot.severity = 'warning';
+    if (looksLikePlaceholder(password)) slot.severity = 'warning';
     addUnlessOverlapping(matches, slot);
   }
   return matches.sort((a, b) => a.start - b.start);
@@ -259,8 +259,17 @@ const PLACEHOLDER_MARKS: readonly RegExp[] = [
   new RegExp(`(?<![A-Za-z])(?:${inThreeCasings(['here'])})$`), // key-here, TOKEN_HERE
 ];
 
-/** Whether a value only stands in for a secret (`changeme`, `<token>`, AWS's documented example key). */
+/**
+ * Whether a value only stands in for a secret (`changeme`, `<token>`, AWS's documented example
+ * key). A value that holds a credential is no stand-in, whatever else it holds: the password of
+ * `https://admin:pw@host.example.com` is real, though the host is an example.
+ */
 export function isPlaceholder(value: string): boolean {
+  return looksLikePlaceholder(value) && !detectCredentials(value).some((match) => match.severity === 'error');
+}
+
+/** Whether a value bears the marks of a stand-in; for a credential itself, the only test. */
+function looksLikePlaceholder(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed === '') return false;
   if (DOCUMENTED_EXAMPLES.has(trimmed) || PLACEHOLDER_VALUES.has(trimmed.toLowerCase())) return true;
