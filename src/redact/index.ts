@@ -15,3 +15,4 @@ export {
   type CredentialSeverity,
 } from './values.js';
 export { describeValue, redact } from './describe.js';
+export { maskCredentials, showValue } from './shown.js';
