@@ -97,7 +97,8 @@ const URL_AUTHORITY = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/([^\s
 const GO_MYSQL_DSN = /(?<![^\s"'=])[^\s:@/"'=]{1,100}:([^\s@"']{1,200})@(?:tcp|unix)\(/dg;
 const AUTHORIZATION_HEADER = /(?<![A-Za-z0-9_-])(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:(basic|bearer|token|negotiate|apikey)[ \t]+)?([^\s"',;]+)/dgi;
 const BARE_SCHEME_CREDENTIALS = /(?<![A-Za-z0-9_-])(basic|bearer)[ \t]+([A-Za-z0-9._~+/=-]{8,4096})(?![A-Za-z0-9._~+/=-])/dgi;
-const KEY_VALUE = /(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*=(?!=)[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s;&"']+))/dg;
+// An unquoted value stops at `,` too: mount options list `username=me,password=…`.
+const KEY_VALUE = /(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*=(?!=)[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s;&,"']+))/dg;
 const JSON_FIELD = /"([A-Za-z_][A-Za-z0-9_.-]{0,99})"[ \t\r\n]*:[ \t\r\n]*"((?:[^"\\\n]|\\.){0,4096})"/dg;
 const AUTHORIZATION_SCHEMES = new Set(['basic', 'bearer', 'token', 'negotiate', 'apikey']);
 const PORT_THEN_QUERY = /^[0-9]{1,5}(?:[?#]|$)/;
