@@ -222,6 +222,11 @@ describe('isPlaceholder', () => {
     },
   );
 
+  it('reads a mount option list as separate key=value pairs: the password after a comma is found', () => {
+    const value = 'username=me,password=Xk9mP2vQ7rTz,uid=1000';
+    expect(detectCredentials(value).map((match) => value.slice(match.start, match.end))).toEqual(['Xk9mP2vQ7rTz']);
+  });
+
   it('still calls a credential-shaped value a placeholder when its secret part is one', () => {
     expect(isPlaceholder('https://admin:changeme@host.example.com')).toBe(true);
     expect(isPlaceholder('sk-your-key-here')).toBe(true);
