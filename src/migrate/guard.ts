@@ -18,15 +18,8 @@ import { secretFile } from '../layout.js';
 import { KnownSecrets, type KnownSecret } from './known-secrets.js';
 import type { MigrationPlan } from './plan.js';
 import type { MigrationReport, ReviewItem } from './report.js';
+import type { GuardTexts } from './secret-texts.js';
 import { projectFiles, type ProjectFiles } from './write.js';
-
-/** What the guard looks for, and the ordinary text of the input it may find in the output all the same. */
-export interface GuardTexts {
-  /** The parts of the input the judgement calls secrets, as they are, each with where it came from. */
-  secrets: { value: string; from: string }[];
-  /** Every text of the input the judgement calls no secret, that the project carries over. */
-  ordinary: string[];
-}
 
 /** The secrets the guard searches for: those that cannot turn up by chance, and are no ordinary text of the input. */
 export function searchedSecrets(texts: GuardTexts): KnownSecrets {

@@ -16,7 +16,7 @@ import { KnownSecrets } from './known-secrets.js';
 import type { LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';
 import { nameSecrets, type NamedSecret, type SecretUse } from './secrets.js';
-import type { GuardTexts } from './guard.js';
+import type { GuardTexts } from './secret-texts.js';
 import { escapeDollars, mountTarget, planService, stringsOf, type MountedSecret, type MovedSetting, type PathSetting } from './service.js';
 import type { Source, SourceSetting } from './source.js';
 

@@ -6,6 +6,14 @@
 import type { ComposeOrigin, VariableReference } from '../compose/index.js';
 import { classifyName, detectCredentials, detectPasswordArguments, isHarmlessValue, isPlaceholder } from '../judge/index.js';
 
+/** What the final guard (guard.ts) looks for, and the ordinary text of the input it may find in the output all the same. */
+export interface GuardTexts {
+  /** The parts of the input the judgement calls secrets, as they are, each with where it came from. */
+  secrets: { value: string; from: string }[];
+  /** Every text of the input the judgement calls no secret, that the project carries over. */
+  ordinary: string[];
+}
+
 /** In one string: its credentials, the values of secret-named variables interpolated into it, all of it under a secret name. */
 export function secretTexts(value: string, origin: ComposeOrigin | undefined, name: string | undefined): string[] {
   const texts = [

@@ -11,14 +11,13 @@ import { MANIFEST_FILE, RUN_SECRETS, secretFile } from '../layout.js';
 import { PASS_THROUGH_KEYS } from '../manifest/index.js';
 import { carryWithoutSecrets, secretCarried } from './carried.js';
 import { COMMAND_FIELDS, secureCommandLines, type CommandSecret } from './commands.js';
-import type { GuardTexts } from './guard.js';
 import type { KnownSecrets } from './known-secrets.js';
 import { fileVariableOf, imageRepository, lacksShell } from './images.js';
 import { rewriteVolumeSources } from '../generate/index.js';
 import { fromOut } from './paths.js';
 import { imageProcess, type LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';
-import { commandLineSecretTexts, secretReplacements } from './secret-texts.js';
+import { commandLineSecretTexts, type GuardTexts, secretReplacements } from './secret-texts.js';
 import { splitCommandLine, wrapperScript } from './shell.js';
 import { interpolations, type SourceSetting } from './source.js';
 
