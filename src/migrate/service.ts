@@ -433,7 +433,9 @@ function planWrapper(
 function processAfterWrapper(input: ServiceInput, image: string, passThrough: Record<string, unknown>, review: Review): { entrypoint: string[]; command: unknown } | undefined {
   const ownEntrypoint = input.definition.entrypoint;
   if (ownEntrypoint !== undefined && ownEntrypoint !== null) {
-    const current = passThrough['entrypoint'] as string | string[];
+    const current = passThrough['entrypoint'] as string | string[] | undefined;
+    // Left out as it held a secret: there is no entrypoint to start after the wrapper.
+    if (current === undefined) return undefined;
     return { entrypoint: typeof current === 'string' ? splitCommandLine(current) : current, command: passThrough['command'] };
   }
   const process = imageProcess(input.definition, image, input.lookup);

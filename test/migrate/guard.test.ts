@@ -133,6 +133,23 @@ configs:
     expect(serviceOf(result, 'app')['command']).toBeUndefined();
   });
 
+  it('an entrypoint left out leaves an entrypoint wrapper nothing to start: a blocker, not a crash', () => {
+    const result = migrated({
+      'compose.yaml': `services:
+  app:
+    image: myorg/app:1
+    environment: { API_KEY: ${CANARY}Q }
+    entrypoint: ["app", "--password", "${CANARY}"]
+`,
+    });
+    expectNowhere(result, CANARY);
+    expect(blockersOf(result.report)).toEqual([
+      expect.stringMatching(/^app: entrypoint still holds a password on its command line .*; entrypoint is left out of the migrated project until then$/),
+      expect.stringMatching(/^app: API_KEY: myorg\/app has no \*_FILE convention planes knows/),
+    ]);
+    expect(serviceOf(result, 'app')['entrypoint']).toBeUndefined();
+  });
+
   it('any other key passed through: restart and networks filled from a secret-named variable, a secret-named option, a password in mount options', () => {
     const result = migrated({
       '.env': `DB_PASSWORD=${CANARY}\n`,
