@@ -126,7 +126,7 @@ export function swarmProblem(swarm: SwarmInfo | undefined, endpoint: string): st
  * docker-modem logs every request with its body when the `debug` package enables its
  * `modem` namespace (DEBUG=modem, DEBUG=*): a request carrying a secret would print it.
  */
-export function requestLoggingProblem(debug: string | undefined = process.env.DEBUG): string | undefined {
+export function requestLoggingProblem(debug: string | undefined): string | undefined {
   const patterns = (debug ?? '').split(/[\s,]+/).filter(Boolean);
   const matches = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test('modem');
   // As in `debug`, an exclusion (-pattern) wins over any inclusion.
