@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { interpolate } from '../src/compose/interpolate.js';
 import { detectPasswordArguments } from '../src/judge/command-line.js';
-import { detectCredentials } from '../src/judge/values.js';
+import { detectCredentials } from '../src/redact/values.js';
 import { parseYaml } from '../src/yaml/parse.js';
 import { readTextFile } from '../src/fs/read.js';
 import { ADVERSARIAL_SCRIPT, ADVERSARIAL_VALUES, longInterpolation, ordinaryValues, yamlAliasBomb } from './adversarial.js';

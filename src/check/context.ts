@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { displayPath, readTextFile } from '../fs/index.js';
-import { type ComposeProject, loadComposeProject, originOf } from '../compose/index.js';
+import { type ComposeProject, filledByOf, loadComposeProject, originOf } from '../compose/index.js';
+import { showValue } from '../redact/index.js';
 import { parseDockerfile } from '../dockerfile/index.js';
 import { InputError } from '../errors.js';
 import type { BuildDockerfile, CheckContext, ProjectManifest, RuleFinding } from './rule.js';
@@ -58,7 +59,10 @@ function readDockerfiles(project: ComposeProject, display: (path: string) => str
     if (!existsSync(path)) {
       const origin = originOf(definition, 'build');
       const at = origin?.key ?? origin?.value ?? { file: project.files[0] ?? file, line: 1, column: 1 };
-      problems.push({ ...at, service, key: null, path: `services.${service}.build`, message: `the build of ${service} has no Dockerfile at ${file}: create it or name another with build.dockerfile` });
+      // The context or the Dockerfile may be filled in from a variable: either one makes the path.
+      const written = [originOf(definition.build ?? {}, 'context'), originOf(definition.build ?? {}, 'dockerfile')];
+      const shown = showValue(file, written.flatMap(filledByOf));
+      problems.push({ ...at, service, key: null, path: `services.${service}.build`, message: `the build of ${service} has no Dockerfile at ${shown}: create it or name another with build.dockerfile` });
       continue;
     }
     let dockerfile = parsed.get(path);

@@ -27,7 +27,7 @@ function registerGenerateCommand(program: Command, responder: Responder): void {
     .command('generate')
     .description('write the compose files, config/*.env, secrets/*.txt.example and the .gitignore entry from the manifest')
     .option(...MANIFEST_OPTION)
-    .option('--check', 'write nothing; exit 1 with a unified diff when a generated file is out of date')
+    .option('--check', 'write nothing; exit 1 when a generated file is out of date, printing each line that differs (path:line: differs, then the current and expected line) with the values of secrets masked')
     .action(
       responder.respond((options: { manifest: string; check?: boolean }) => {
         const root = process.cwd();
@@ -74,7 +74,7 @@ function withNote(note: string | undefined, result: Outcome): Outcome {
   return note === undefined ? result : { ...result, stderr: `note: ${note}\n${result.stderr}` };
 }
 
-/** `generate --check`: the diff, and exit 1, when a generated file is out of date. */
+/** `generate --check`: the differing lines, and exit 1, when a generated file is out of date. */
 function driftOutcome(diff: string): Outcome {
   if (diff === '') return outcome({});
   return outcome({ stdout: diff, stderr: lines(['planes: generated files are out of date; run `planes generate`']) }, 1);

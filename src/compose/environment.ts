@@ -7,7 +7,7 @@
 import { InputError } from '../errors.js';
 import { readTextFile } from '../fs/index.js';
 import { parseDotenv, type DotenvEntry } from './dotenv.js';
-import type { Lookup } from './interpolate.js';
+import { interpolationMessage, type Lookup } from './interpolate.js';
 
 /** The env file line a variable came from. */
 export interface EnvSource {
@@ -70,7 +70,7 @@ export class ProjectEnvironment implements InterpolationEnvironment {
       const parsed = parseDotenv(text, file.display, this.lookup, (name) => fromFiles.get(name)?.value);
       for (const entry of parsed) {
         const error = entry.errors[0];
-        if (error !== undefined) throw new InputError({ file: file.display, line: entry.valueLine, column: entry.valueColumn }, error.message);
+        if (error !== undefined) throw new InputError({ file: file.display, line: entry.valueLine, column: entry.valueColumn }, interpolationMessage(error, `the value of ${entry.key}`));
         if (entry.value !== undefined) fromFiles.set(entry.key, { value: entry.value, source: { file: file.display, line: entry.line } });
       }
       entries.push(...parsed);

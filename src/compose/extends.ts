@@ -7,10 +7,18 @@ import { InputError, type SourcePosition } from '../errors.js';
 import { extendService } from './merge.js';
 import type { ComposeModel, ComposeService } from './model.js';
 import { carry, copyNode, originOf, remove } from '../yaml/index.js';
+import { showValue } from '../redact/index.js';
+import { filledByOf, shownEntry } from './shown.js';
+
+/** Where an `extends` was written, and the variables that filled its file. */
+export interface ExtendsReference {
+  position: SourcePosition;
+  filledBy: string[];
+}
 
 export interface ExtendsSources {
   /** The services of a compose file named by `extends.file`, each in normal form. */
-  servicesOf(file: string, reference: SourcePosition): Record<string, ComposeService>;
+  servicesOf(file: string, reference: ExtendsReference): Record<string, ComposeService>;
 }
 
 /** The model with every service that `extends` another replaced by the merged service. */
@@ -41,9 +49,13 @@ class ExtendsResolver {
       throw new InputError(position, `extends goes round in a circle (${names}): break the cycle`);
     }
     const baseFile = reference.file ?? file;
-    const baseServices = reference.file === undefined ? services : this.sources.servicesOf(reference.file, position);
+    const fileFilledBy = filledByOf(originOf(reference, 'file'));
+    const baseServices = reference.file === undefined ? services : this.sources.servicesOf(reference.file, { position, filledBy: fileFilledBy });
     if (typeof reference.service !== 'string' || !Object.hasOwn(baseServices, reference.service)) {
-      throw new InputError(position, `service "${name}" extends a service "${String(reference.service)}" that ${baseFile === file ? 'this file' : baseFile} does not define`);
+      // `extends: name` is written as the entry itself, `extends: { service: name }` as its own.
+      const serviceOrigin = originOf(reference, 'service') ?? originOf(service, 'extends');
+      const base = shownEntry(String(reference.service), serviceOrigin);
+      throw new InputError(position, `service "${name}" extends a service "${base}" that ${baseFile === file ? 'this file' : showValue(baseFile, fileFilledBy)} does not define`);
     }
     const base = this.resolve(baseServices, baseFile, reference.service, [...chain, id]);
     const merged = extendService(base, service);

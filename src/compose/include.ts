@@ -8,9 +8,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, type SourcePosition } from '../errors.js';
+import { showValue } from '../redact/index.js';
 import { carry, copyNode, isMapping, originOf, remove, type YamlMapping, type YamlValue } from '../yaml/index.js';
 import type { EnvFile, ProjectEnvironment } from './environment.js';
 import type { ComposeModel } from './model.js';
+import { filledByOf } from './shown.js';
 
 export interface IncludedProject {
   /** Absolute; the first is the main file, the others override it. */
@@ -26,6 +28,8 @@ export interface IncludeContext {
   chain: string[];
   load(project: IncludedProject, reference: SourcePosition): ComposeModel;
   envFile(path: string): EnvFile;
+  /** A path as messages name it. */
+  display(path: string): string;
 }
 
 const IMPORTED = ['services', 'volumes', 'networks', 'secrets', 'configs'];
@@ -41,8 +45,10 @@ export function applyInclude(model: ComposeModel, context: IncludeContext): Comp
     const files = entry['path'] as string[];
     const main = files[0];
     if (main === undefined) return;
+    // A path filled from a secret-named variable is shown hidden, wherever it shows in the message.
+    const shown = (path: string): string => showValue(context.display(path), path === main ? filledByOf(originOf(files, 0)) : []);
     if (context.chain.includes(main)) {
-      throw new InputError(reference, `include cycle: ${[...context.chain, main].join(' includes ')}`);
+      throw new InputError(reference, `include cycle: ${[...context.chain, main].map(shown).join(' includes ')}`);
     }
     const projectDirectory = typeof entry['project_directory'] === 'string' ? entry['project_directory'] : dirname(main);
     const imported = context.load(
@@ -58,8 +64,10 @@ export function applyInclude(model: ComposeModel, context: IncludeContext): Comp
 function envFilesOf(entry: YamlMapping, projectDirectory: string, reference: SourcePosition, context: IncludeContext): EnvFile[] {
   const listed = entry['env_file'];
   if (Array.isArray(listed)) {
-    return listed.map((path) => {
-      if (!existsSync(String(path))) throw new InputError(reference, `the env_file ${String(path)} of this include does not exist`);
+    return listed.map((path, index) => {
+      if (!existsSync(String(path))) {
+        throw new InputError(reference, `the env_file ${showValue(context.display(String(path)), filledByOf(originOf(listed, index)))} of this include does not exist`);
+      }
       return context.envFile(String(path));
     });
   }

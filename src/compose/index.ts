@@ -20,6 +20,7 @@ export type { EnvSource, InterpolationEnvironment } from './environment.js';
 export type { DotenvEntry } from './dotenv.js';
 export { interpolate, type VariableReference } from './interpolate.js';
 export { formatComposePath, type ComposePath } from './schema.js';
+export { filledByOf, shownEntry } from './shown.js';
 export { originsOf } from '../yaml/index.js';
 
 /** Where an entry of the loaded model was written and, for an interpolated string, how. */

@@ -4,7 +4,7 @@
  * key. Each interpolated value keeps its template and references in the origins table, so the
  * checker can tell a literal default from a value filled in from `.env`.
  */
-import { interpolate, needsInterpolation, type VariableReference } from './interpolate.js';
+import { interpolate, interpolationMessage, needsInterpolation, type VariableReference } from './interpolate.js';
 import type { EnvSource, InterpolationEnvironment } from './environment.js';
 import type { ComposeOrigin, LoadProblem } from './model.js';
 import { originOf, put, type EntryKey } from '../yaml/index.js';
@@ -49,7 +49,8 @@ function interpolateEntry(
   const envSources = sourcesOf(result.references, environment);
   if (envSources !== undefined) interpolated.envSources = envSources;
   put(container, key, result.value, interpolated);
-  for (const error of result.errors) problems.push({ ...origin.value, message: error.message });
+  const subject = typeof key === 'string' ? `the value of ${key}` : 'this list entry';
+  for (const error of result.errors) problems.push({ ...origin.value, message: interpolationMessage(error, subject) });
 }
 
 /** For each referenced variable, nested ones included, the env file line that set it, if one did. */

@@ -36,12 +36,37 @@ export interface VariableReference {
   nested: VariableReference[];
 }
 
-/** A problem that makes compose refuse the string. The message never holds a variable's value. */
-export interface InterpolationError {
-  message: string;
+/**
+ * A problem that makes compose refuse the string. It holds no text of the template but the
+ * name of a required variable: around a malformed `${` may be any text, the middle of a
+ * secret that holds a `${` among them. interpolationMessage names the position instead.
+ */
+export type InterpolationError = {
   /** Offsets in the template of the construct at fault. */
   start: number;
   end: number;
+} & (
+  | { kind: 'no-variable-name' | 'no-closing-brace' | 'unclosed-on-its-line' | 'nested-too-deep' }
+  /** A `?` operator found no value for `variable`. */
+  | { kind: 'required-variable-missing'; variable: string }
+);
+
+/** What is wrong, where in `subject` (`the value of DB_PASSWORD`): never the text around it. */
+export function interpolationMessage(error: InterpolationError, subject: string): string {
+  const at = `${subject}, at its character ${error.start + 1}`;
+  switch (error.kind) {
+    case 'no-variable-name':
+      return `invalid interpolation format in ${at}: "\${" must be followed by a variable name; ${ESCAPE_HINT}`;
+    case 'no-closing-brace':
+      return `invalid interpolation format in ${at}: the variable name after "\${" must be followed by "}" or by one of :- - :? ? :+ + and a "}"; ${ESCAPE_HINT}`;
+    case 'unclosed-on-its-line':
+      return `invalid interpolation format in ${at}: a "\${" has no closing "}" on its line; ${ESCAPE_HINT}`;
+    case 'nested-too-deep':
+      return `interpolation nested more than ${MAX_NESTING} levels deep in ${at}`;
+    case 'required-variable-missing':
+      // Compose adds the message written after `?`: it may be any text, so it is left out.
+      return `required variable ${error.variable} is missing a value (${at}): set it`;
+  }
 }
 
 /** When `errors` is not empty compose fails, and `value` is only a best effort. */
@@ -150,7 +175,7 @@ function substituteBraced(
   const { template } = scan;
   const nameStart = start + 2;
   if (nameStart >= to || !isNameStart(template.charCodeAt(nameStart))) {
-    return invalid(scan, start, `invalid interpolation format: "\${" must be followed by a variable name; ${ESCAPE_HINT}`);
+    return invalid(scan, start, 'no-variable-name');
   }
   const afterName = nameEnd(template, nameStart, to);
   const name = template.slice(nameStart, afterName);
@@ -164,16 +189,11 @@ function substituteBraced(
 
   const operatorEnd = operatorEndAt(template, afterName, to);
   if (operatorEnd === -1) {
-    return invalid(
-      scan,
-      start,
-      `invalid interpolation format: "\${${name}" must be followed by "}" or by one of :- - :? ? :+ + and a "}"; ${ESCAPE_HINT}`,
-    );
+    return invalid(scan, start, 'no-closing-brace');
   }
   const lastCloseBrace = lastCloseBraceOnLine(template, line, operatorEnd, to);
   if (lastCloseBrace === -1) {
-    const opening = `\${${name}${template.slice(afterName, operatorEnd)}`;
-    return invalid(scan, start, `invalid interpolation format: "${opening}" has no closing "}" on its line; ${ESCAPE_HINT}`);
+    return invalid(scan, start, 'unclosed-on-its-line');
   }
   const close = balancingBrace(template, start, lastCloseBrace + 1);
   const end = close + 1;
@@ -184,15 +204,11 @@ function substituteBraced(
   if (depth < MAX_NESTING) {
     argumentValue = substitute(scan, operatorEnd, close, nested, depth + 1);
   } else {
-    scan.errors.push({ message: `interpolation nested more than ${MAX_NESTING} levels deep`, start, end });
+    scan.errors.push({ kind: 'nested-too-deep', start, end });
   }
 
   const outcome = applyOperator(operator, scan.lookup(name), argumentValue);
-  if (outcome.missing) {
-    // Compose quotes the interpolated message; the argument as written cannot leak a value.
-    const reason = argument === '' ? '' : `: ${argument}`;
-    scan.errors.push({ message: `required variable ${name} is missing a value${reason}`, start, end });
-  }
+  if (outcome.missing) scan.errors.push({ kind: 'required-variable-missing', variable: name, start, end });
   const { isSet, replacement, fromArgument } = outcome;
   references.push({ name, operator, argument, isSet, replacement, fromArgument, start, end, nested });
   return { text: replacement, end };
@@ -222,8 +238,8 @@ function applyOperator(operator: Exclude<Operator, ''>, value: string | undefine
 }
 
 /** Compose drops the `${` it cannot read and goes on reading after it. */
-function invalid(scan: Scan, start: number, message: string): Replaced {
-  scan.errors.push({ message, start, end: start + 2 });
+function invalid(scan: Scan, start: number, kind: 'no-variable-name' | 'no-closing-brace' | 'unclosed-on-its-line'): Replaced {
+  scan.errors.push({ kind, start, end: start + 2 });
   return { text: '', end: start + 2 };
 }
 

@@ -17,13 +17,14 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
 import { displayPath, isFile, readTextFile } from '../fs/index.js';
 import { carry, copyNode, isMapping, parseYaml, type YamlMapping } from '../yaml/index.js';
+import { showValue } from '../redact/index.js';
 import { discoverComposeFiles } from './discover.js';
 import { parseDotenv, type DotenvEntry } from './dotenv.js';
 import { parseRawEnvFile } from './raw-env-file.js';
 import { ProjectEnvironment, type EnvFile } from './environment.js';
-import { applyExtends } from './extends.js';
+import { applyExtends, type ExtendsReference } from './extends.js';
 import { applyInclude, type IncludedProject } from './include.js';
-import type { Lookup } from './interpolate.js';
+import { interpolationMessage, type Lookup } from './interpolate.js';
 import { interpolateDocument } from './interpolate-model.js';
 import { mergeModels } from './merge.js';
 import type { ComposeDocument, ComposeModel, ComposeProject, ComposeService, EarlierVariable, EnvFileRead, EnvFileReference, LoadOptions, LoadProblem } from './model.js';
@@ -50,6 +51,7 @@ export function loadComposeProject(options: LoadOptions): ComposeProject {
   const problems: LoadProblem[] = [];
   const loader = new ProjectLoader(display, envFile, problems);
   const merged = loader.load({ files, projectDirectory: workingDir, environment: projectEnv, chain: [files[0] as string] });
+  if (loader.documents.every((document) => Object.keys(document.data).length === 0)) problems.push(emptyProject(files.map(display)));
   const model = completeBuilds(merged, workingDir);
   const serviceEnvSources = new Map<string, string>();
   const { reads, byService } = readServiceEnvFiles(model, projectEnv, display, problems, serviceEnvSources);
@@ -66,6 +68,12 @@ export function loadComposeProject(options: LoadOptions): ComposeProject {
     projectEnv,
     problems,
   };
+}
+
+/** Compose refuses a project whose files hold nothing (no document, or only `{}`): "empty compose file". */
+function emptyProject(files: string[]): LoadProblem {
+  const which = files.length === 1 ? 'the compose file is empty' : `the compose files (${files.join(', ')}) are all empty`;
+  return { file: files[0] as string, line: 1, column: 1, message: `${which}, and Compose refuses a project with nothing in it ("empty compose file"): define its services` };
 }
 
 function projectEnvFiles(envFiles: string[] | undefined, cwd: string, envDirectory: string): string[] {
@@ -106,6 +114,7 @@ class ProjectLoader {
           chain: project.chain,
           load: (includedProject) => this.load(includedProject),
           envFile: this.envFile,
+          display: this.display,
         });
         const extended = applyExtends(included, display, {
           servicesOf: (path, reference) => this.servicesOf(path, project.environment, reference),
@@ -131,7 +140,7 @@ class ProjectLoader {
   }
 
   /** The services of a file named by `extends.file`: its relative paths are its own directory's. */
-  private servicesOf(path: string, environment: ProjectEnvironment, reference: SourcePosition): Record<string, ComposeService> {
+  private servicesOf(path: string, environment: ProjectEnvironment, reference: ExtendsReference): Record<string, ComposeService> {
     let byPath = this.extendedFiles.get(environment);
     if (byPath === undefined) {
       byPath = new Map();
@@ -139,7 +148,7 @@ class ProjectLoader {
     }
     const known = byPath.get(path);
     if (known !== undefined) return known;
-    if (!isFile(path)) throw new InputError(reference, `the file ${this.display(path)} that extends names does not exist`);
+    if (!isFile(path)) throw new InputError(reference.position, `the file ${showValue(this.display(path), reference.filledBy)} that extends names does not exist`);
     const normalizer = new Normalizer(dirname(path), this.problems);
     const services = this.interpolatedDocuments(path, environment)
       .map((document) => normalizer.document(wellFormedPart(document, validateComposeSchema(document))))
@@ -229,12 +238,12 @@ function readEnvFile(
   const shown = display(reference.path);
   const parse = ENV_FILE_FORMATS[reference.format ?? ''];
   if (parse === undefined) {
-    report({ ...reference.origin, message: `env file format "${reference.format}" is not one Compose reads: write format: raw, or leave format out for the .env syntax` });
+    report({ ...reference.origin, message: `env file format "${showValue(reference.format ?? '', reference.filledBy)}" is not one Compose reads: write format: raw, or leave format out for the .env syntax` });
     return undefined;
   }
   if (!existsSync(reference.path)) {
     if (reference.required) {
-      report({ ...reference.origin, message: `env file ${shown} not found: create it, or mark the entry required: false` });
+      report({ ...reference.origin, message: `env file ${showValue(shown, reference.filledBy)} not found: create it, or mark the entry required: false` });
     }
     return undefined;
   }
@@ -243,7 +252,7 @@ function readEnvFile(
     const entries = parse(text, shown, lookup);
     sources.set(shown, text);
     for (const entry of entries) {
-      for (const error of entry.errors) report({ file: shown, line: entry.valueLine, column: entry.valueColumn, message: error.message });
+      for (const error of entry.errors) report({ file: shown, line: entry.valueLine, column: entry.valueColumn, message: interpolationMessage(error, `the value of ${entry.key}`) });
     }
     return entries;
   } catch (error) {

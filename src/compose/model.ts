@@ -47,6 +47,8 @@ export interface EnvFileReference {
   format?: string;
   /** Where the path was written. */
   origin: SourcePosition;
+  /** The variables interpolation filled the path or format from, for messages (shownEntry); absent when none. */
+  filledBy?: string[];
 }
 
 export interface MountedResource {

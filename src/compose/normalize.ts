@@ -17,6 +17,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { SourcePosition } from '../errors.js';
 import { carry, copyNode, type EntryKey, type EntryValue, formatGoNumber, isMapping, type Origin, originOf, put, remove, type YamlMapping, type YamlValue } from '../yaml/index.js';
 import type { ComposeModel, ComposeService, EnvFileReference, LoadProblem, MountedResource, ServiceBuild } from './model.js';
+import { filledByOf } from './shown.js';
 
 
 
@@ -163,7 +164,7 @@ export class Normalizer {
     const serviceOrigin = originOf(service, 'env_file');
     if (typeof value === 'string') {
       const references: EnvFileReference[] = [];
-      carry(service, 'env_file', references, 0, { path: this.path(value), required: true, origin: positionOf(serviceOrigin) });
+      carry(service, 'env_file', references, 0, { path: this.path(value), required: true, origin: positionOf(serviceOrigin), ...filledBy(serviceOrigin) });
       return references;
     }
     if (!Array.isArray(value)) {
@@ -175,9 +176,10 @@ export class Normalizer {
       const itemOrigin = originOf(value, index);
       let reference: EnvFileReference | undefined;
       if (typeof item === 'string') {
-        reference = { path: this.path(item), required: true, origin: positionOf(itemOrigin) };
+        reference = { path: this.path(item), required: true, origin: positionOf(itemOrigin), ...filledBy(itemOrigin) };
       } else if (isMapping(item) && typeof item['path'] === 'string') {
-        reference = { path: this.path(item['path']), required: item['required'] !== false, origin: positionOf(originOf(item, 'path')) };
+        const pathOrigin = originOf(item, 'path');
+        reference = { path: this.path(item['path']), required: item['required'] !== false, origin: positionOf(pathOrigin), ...filledBy(pathOrigin, originOf(item, 'format')) };
         if (typeof item['format'] === 'string') reference.format = item['format'];
       } else {
         this.problem(value, index, 'each env_file entry must be a path or a mapping with a path');
@@ -393,6 +395,12 @@ function listOf(container: YamlMapping, key: string, value: YamlValue): YamlValu
 function carryOrRemove(from: object, key: string, to: object, value: EntryValue | undefined): void {
   if (value === undefined) remove(to, key);
   else carry(from, key, to, key, value);
+}
+
+/** The variables that filled the written entries, when any did (EnvFileReference.filledBy). */
+function filledBy(...origins: Array<Origin | undefined>): { filledBy?: string[] } {
+  const variables = origins.flatMap(filledByOf);
+  return variables.length > 0 ? { filledBy: variables } : {};
 }
 
 function positionOf(origin: Origin | undefined): SourcePosition {

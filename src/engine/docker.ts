@@ -126,11 +126,26 @@ export function swarmProblem(swarm: SwarmInfo | undefined, endpoint: string): st
  * docker-modem logs every request with its body when the `debug` package enables its
  * `modem` namespace (DEBUG=modem, DEBUG=*): a request carrying a secret would print it.
  */
-export function requestLoggingProblem(debug: string | undefined = process.env.DEBUG): string | undefined {
+export function requestLoggingProblem(debug: string | undefined): string | undefined {
   const patterns = (debug ?? '').split(/[\s,]+/).filter(Boolean);
   const matches = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test('modem');
   // As in `debug`, an exclusion (-pattern) wins over any inclusion.
   const excluded = patterns.some((p) => p.startsWith('-') && matches(p.slice(1)));
   const included = patterns.some((p) => !p.startsWith('-') && matches(p));
   return included && !excluded ? `DEBUG=${debug} makes docker-modem log request bodies, which would print secret values; unset DEBUG (or add -modem to it) to send secrets` : undefined;
+}
+
+/**
+ * Why the process must not handle secret values now; undefined when it may. DEBUG=modem is
+ * above. NODE_DEBUG makes Node's own modules log: `child_process` prints the whole environment
+ * of every command it starts (the one that reads a secret source inherits the user's tokens),
+ * and what the other sections print changes from one Node version to the next, so any of them
+ * is refused while secrets are read or sent.
+ */
+export function secretLoggingProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const nodeDebug = env.NODE_DEBUG?.trim() ?? '';
+  if (nodeDebug !== '') {
+    return `NODE_DEBUG=${nodeDebug} makes Node log its internals (with child_process, the environment of every command planes runs), which could print secret values; unset NODE_DEBUG to read or send secrets`;
+  }
+  return requestLoggingProblem(env.DEBUG);
 }

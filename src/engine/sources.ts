@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { readFileBytes } from '../fs/index.js';
+import { maskCredentials } from '../redact/index.js';
+import { printable } from '../report/index.js';
+import { secretLoggingProblem } from './docker.js';
 import { secretFile } from '../layout.js';
 import type { Manifest, SecretSource } from '../manifest/index.js';
 
@@ -28,6 +31,8 @@ export async function readSecretValue(
   root: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Buffer> {
+  const logged = secretLoggingProblem(env);
+  if (logged) throw new SourceError(`secret ${secret}: not read: ${logged}`);
   const value = await readSource(secret, source, root, env);
   if (value.length === 0) throw new SourceError(`secret ${secret}: its ${describeSource(source)} gives an empty value; an empty secret is almost certainly a mistake`);
   return value;
@@ -61,23 +66,51 @@ export function trimTrailingNewlines(output: Buffer): Buffer {
   return output.subarray(0, end);
 }
 
+/**
+ * What a failing command said is shown from its end, where the reason is: its last lines, at
+ * most a few hundred characters, credentials masked. Only that much is kept while it runs.
+ */
+const STDERR_LINES = 5;
+const STDERR_CHARACTERS = 300;
+const STDERR_KEPT_BYTES = 16 * 1024;
+
 function runCommand(secret: string, command: string, root: string, env: NodeJS.ProcessEnv): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // stdin is closed so that a command waiting for a login prompt fails instead of hanging.
     const child = spawn('sh', ['-c', command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
+    let stderr = Buffer.alloc(0);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => reject(new SourceError(`secret ${secret}: cannot run its source command (${error.message})`)));
+    child.stderr.on('data', (chunk: Buffer) => {
+      const joined = Buffer.concat([stderr, chunk]);
+      stderr = joined.subarray(Math.max(0, joined.length - STDERR_KEPT_BYTES));
+    });
+    const shown = `\`${maskCredentials(command)}\``;
+    child.on('error', (error) => reject(new SourceError(`secret ${secret}: cannot run its source command ${shown} (${error.message})`)));
     child.on('close', (code, signal) => {
       if (code === 0) {
         resolve(trimTrailingNewlines(Buffer.concat(stdout)));
         return;
       }
       const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-      const err = Buffer.concat(stderr).toString('utf8').trim();
-      reject(new SourceError(`secret ${secret}: its source command \`${command}\` ${status}${err ? `; it said:\n${err}` : ' and printed nothing on stderr'}`));
+      const said = lastWords(stderr.toString('utf8'));
+      reject(new SourceError(`secret ${secret}: its source command ${shown} ${status}${said ? `; it said:\n${said}` : ' and printed nothing on stderr'}`));
     });
   });
+}
+
+/** The last lines of a command's stderr, credentials masked, cut to a few hundred characters, control characters replaced. */
+function lastWords(stderr: string): string {
+  const lines = stderr.split(/\r?\n/).map((line) => line.trimEnd()).filter((line) => line !== '');
+  let text = maskCredentials(lines.slice(-STDERR_LINES).join('\n'));
+  if (text.length > STDERR_CHARACTERS) {
+    // Cut at a blank, not inside a word that may be part of a token.
+    const tail = text.slice(-STDERR_CHARACTERS);
+    const blank = tail.search(/\s/);
+    text = `…${blank === -1 ? '' : tail.slice(blank)}`;
+  }
+  return text
+    .split('\n')
+    .map((line) => printable(line))
+    .join('\n');
 }

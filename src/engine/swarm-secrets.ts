@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { EngineError, requestLoggingProblem } from './docker.js';
+import { EngineError, secretLoggingProblem } from './docker.js';
 
 export const LABEL_STACK = 'planes.stack';
 export const LABEL_SECRET = 'planes.secret';
@@ -39,7 +39,7 @@ export function planesLabels(stack: string, secret: string, sha256: string): Rec
 }
 
 export async function createSecret(docker: Docker, name: string, value: Buffer, labels: Record<string, string>): Promise<string> {
-  const logged = requestLoggingProblem();
+  const logged = secretLoggingProblem();
   if (logged) throw new EngineError(logged);
   // docker-modem copies the options of a POST into its query string unless they are split
   // into _query and _body: without this the value would travel in the request URL.

@@ -1,8 +1,8 @@
 import { isFile, readTextFile } from '../fs/index.js';
 import { join } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import { environmentNames, type LoadedManifest, ManifestError } from '../manifest/index.js';
 import { composeFile } from './compose.js';
+import { formatDrift } from './drift.js';
 import { envFiles } from './env-files.js';
 import { secretExamples } from './examples.js';
 import { currentGitignore, gitignoreWithSecrets } from './gitignore.js';
@@ -62,13 +62,9 @@ export function staleFiles(generation: Generation, root: string): StaleFile[] {
   });
 }
 
-/** A unified diff of every stale generated file (empty: up to date). */
+/** Which lines of which generated files differ, values masked (see drift.ts); empty: up to date. */
 export function drift(generation: Generation, root: string): string {
-  return staleFiles(generation, root)
-    .map(({ path, content, current }) =>
-      createTwoFilesPatch(`a/${path}`, `b/${path}`, current ?? '', content, current === undefined ? '(missing)' : undefined, undefined, { context: 3 }),
-    )
-    .join('');
+  return formatDrift(staleFiles(generation, root));
 }
 
 function textOf(path: string, display: string): string | undefined {

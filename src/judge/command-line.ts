@@ -5,8 +5,8 @@
  * `$(cat /run/secrets/pw)`) is expanded inside the container from a value judged where it is
  * set, so it is no finding (leak case 28).
  */
-import { classifyName } from './names.js';
 import {
+  classifyName,
   CREDENTIAL_FORMATS,
   detectCredentials,
   isHarmlessValue,
@@ -14,7 +14,7 @@ import {
   looksLikeFilePath,
   type CredentialMatch,
   type CredentialSeverity,
-} from './values.js';
+} from '../redact/index.js';
 
 export interface CommandLineMatch extends CredentialMatch {
   /** Index of the list element holding the credential; null for the string form, whose offsets are into the string. */

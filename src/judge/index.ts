@@ -19,7 +19,6 @@ export type {
   VerdictKind,
   Written,
 } from './verdict.js';
-export { classifyName } from './names.js';
-export { detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath } from './values.js';
+// The detectors the judgement rests on, for the modules above that judge through here.
+export { classifyName, describeValue, detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath } from '../redact/index.js';
 export { detectPasswordArguments } from './command-line.js';
-export { describeValue } from './redact.js';

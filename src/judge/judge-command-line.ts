@@ -4,8 +4,7 @@
  * into it (`$$VAR`, expanded in the container, is not one). docker inspect and ps show both.
  */
 import { detectPasswordArguments } from './command-line.js';
-import { classifyName } from './names.js';
-import { describeValue } from './redact.js';
+import { classifyName, describeValue } from '../redact/index.js';
 import type { CommandLine, CommandVerdict } from './verdict.js';
 import { fillOrigins, natureOf, referenceFact, secretReferences } from './written.js';
 

@@ -4,9 +4,7 @@
  * that use it can read it. So a config must not be made from a secret-named variable, and no
  * part of it — the variable's value, its `content`, its file — may hold a credential.
  */
-import { classifyName } from './names.js';
-import { describeValue } from './redact.js';
-import { type CredentialMatch, detectCredentials } from './values.js';
+import { classifyName, type CredentialMatch, describeValue, detectCredentials } from '../redact/index.js';
 import type { ConfigCredentialVerdict, ConfigPart, ConfigVerdict, TextPart } from './verdict.js';
 
 /** A config made from a variable (`environment: NAME`), whose value, undefined when unset here, is the whole config. */

@@ -15,9 +15,7 @@
  *   format, a secret-named variable interpolated into it, a credential written as a default in it.
  */
 import { interpolate, type VariableReference } from '../compose/index.js';
-import { classifyName, type NameVerdict } from './names.js';
-import { describeValue } from './redact.js';
-import { detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath } from './values.js';
+import { classifyName, describeValue, detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type NameVerdict } from '../redact/index.js';
 import type { JudgeOptions, NameRule, ReferenceFact, Setting, SettingVerdict } from './verdict.js';
 import { fillOrigins, mostSevere, natureOf, referenceFact, secretReferences, variablesOf } from './written.js';
 

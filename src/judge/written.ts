@@ -4,8 +4,7 @@
  * reference is named by its reference, not shown.
  */
 import type { VariableReference } from '../compose/index.js';
-import { classifyName } from './names.js';
-import type { CredentialMatch } from './values.js';
+import { classifyName, type CredentialMatch } from '../redact/index.js';
 import type { CredentialNature, FillOrigin, Place, ReferenceFact, Written } from './verdict.js';
 
 /** Who fills the variables of a value: Compose (env files, the shell) or a Docker build (its arguments). */

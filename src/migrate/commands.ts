@@ -28,21 +28,29 @@ export interface SecuredCommands {
   /** Secrets now read by a command line, which the service must mount. */
   used: Set<string>;
   findings: Finding[];
+  /** The fields that still hold a secret (each has a blocker among the findings): they must not be written. */
+  leaked: Set<string>;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', '/bin/sh', '/bin/bash', '/bin/ash', '/bin/dash', '/usr/bin/bash', '/bin/zsh']);
-const FIELDS = ['command', 'entrypoint', 'healthcheck'] as const;
+/** The fields that hold command lines. */
+export const COMMAND_FIELDS = ['command', 'entrypoint', 'healthcheck'] as const;
 
 export function secureCommandLines(definition: Record<string, unknown>, secrets: readonly CommandSecret[], noShell: string | undefined): SecuredCommands {
-  const result: SecuredCommands = { fields: {}, used: new Set(), findings: [] };
+  const result: SecuredCommands = { fields: {}, used: new Set(), findings: [], leaked: new Set() };
   // Longer values first: a value may contain a shorter one.
   const ordered = [...secrets].sort((a, b) => (b.value?.length ?? 0) - (a.value?.length ?? 0));
-  for (const field of FIELDS) {
+  for (const field of COMMAND_FIELDS) {
     const original = definition[field];
     if (original === undefined || original === null) continue;
+    const findingsBefore = result.findings.length;
     const secured = field === 'healthcheck' ? secureHealthcheck(original, ordered, result, noShell) : secureCommand(field, original, ordered, result);
     if (secured !== original) result.fields[field] = secured;
     reportLeftovers(field, field === 'healthcheck' ? (secured as { test?: unknown }).test : secured, ordered, result);
+    const blockers = result.findings.slice(findingsBefore).filter((finding) => finding.level === 'blocker');
+    if (blockers.length === 0) continue;
+    result.leaked.add(field);
+    for (const blocker of blockers) blocker.message += `; ${field} is left out of the migrated project until then`;
   }
   return result;
 }

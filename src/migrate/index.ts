@@ -8,7 +8,8 @@ import { planMigration } from './plan.js';
 import type { LocalImageLookup } from './process.js';
 import type { MigrationReport } from './report.js';
 import { readSource } from './source.js';
-import { checkDestination, projectFiles, writeProject } from './write.js';
+import { guardedProjectFiles, guardedReport, searchedSecrets } from './guard.js';
+import { checkDestination, writeProject } from './write.js';
 
 export { formatReport, isClean, type MigrationReport } from './report.js';
 export type { LocalImageLookup } from './process.js';
@@ -42,18 +43,22 @@ export function migrate(options: MigrateOptions): MigrationReport {
     ...(options.projectDirectory ? { projectDirectory: options.projectDirectory } : {}),
   });
   const plan = planMigration(source, { outDir, ...(options.lookup ? { lookup: options.lookup } : {}) });
+  const secrets = searchedSecrets(plan.texts);
   checkDestination(outDir, options.force);
-  const files = projectFiles(plan, outDir);
+  const files = guardedProjectFiles(plan, outDir, secrets);
   if (!options.dryRun) writeProject(files, outDir, source.inputFiles);
 
   const shown = relative(cwd, outDir).split(sep).join('/');
-  return {
-    inputs: source.project.files,
-    out: shown === '' ? '.' : shown.startsWith('../') ? outDir : shown,
-    written: !options.dryRun,
-    settings: plan.rows,
-    reviews: plan.reviews,
-    files: files.writes.map((write) => ({ path: relative(outDir, write.path).split(sep).join('/'), mode: write.mode ?? 0o644 })),
-    notes: files.notes,
-  };
+  return guardedReport(
+    {
+      inputs: source.project.files,
+      out: shown === '' ? '.' : shown.startsWith('../') ? outDir : shown,
+      written: !options.dryRun,
+      settings: plan.rows,
+      reviews: plan.reviews,
+      files: files.writes.map((write) => ({ path: relative(outDir, write.path).split(sep).join('/'), mode: write.mode ?? 0o644 })),
+      notes: files.notes,
+    },
+    secrets,
+  );
 }

@@ -4,16 +4,20 @@
  * service, and define the secrets and build secrets with the values that go to secrets/*.txt.
  */
 import { COMMON_ENV_FILE, DEFAULT_ENVIRONMENTS, MANIFEST_FILE, secretFile } from '../layout.js';
-import { classifyName, describeValue, isPlaceholder } from '../judge/index.js';
+import { classifyName, describeValue, detectCredentials, isPlaceholder, judgeConfigText, judgeConfigVariable, verdictProblem } from '../judge/index.js';
+import { displayPath, readTextFile } from '../fs/index.js';
 import { envFiles, rewriteConfigFiles } from '../generate/index.js';
 import { manifestSchema } from '../manifest/index.js';
+import { carryWithoutSecrets } from './carried.js';
 import { classify, type Classification } from './classify.js';
 import { dropConfig, planConfig, type ConfigPlan, type ConfigSetting } from './config.js';
 import { fromOut } from './paths.js';
+import { KnownSecrets } from './known-secrets.js';
 import type { LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';
 import { nameSecrets, type NamedSecret, type SecretUse } from './secrets.js';
-import { escapeDollars, mountTarget, planService, type MountedSecret, type MovedSetting, type PathSetting } from './service.js';
+import type { GuardTexts } from './secret-texts.js';
+import { escapeDollars, mountTarget, planService, stringsOf, type MountedSecret, type MovedSetting, type PathSetting } from './service.js';
 import type { Source, SourceSetting } from './source.js';
 
 export interface PlanOptions {
@@ -28,6 +32,8 @@ export interface MigrationPlan {
   secretFiles: { name: string; value: string }[];
   rows: SettingRow[];
   reviews: ReviewItem[];
+  /** The secrets of the input and its ordinary text, for the final guard (guard.ts). */
+  texts: GuardTexts;
 }
 
 interface Classified {
@@ -48,11 +54,13 @@ export function planMigration(source: Source, options: PlanOptions): MigrationPl
   reviews.push(...configPlan.reviews);
 
   const secretNames = planSecretNames(source, classified, configPlan);
-  const services = planServices(source, options, { name, classified, configPlan, paths: routed.paths, secretNames }, rows, reviews);
+  const top = topLevel(source, options.outDir);
+  const texts: GuardTexts = { secrets: [...inputSecrets(source, classified), ...top.texts.secrets], ordinary: [name, ...configTexts(configPlan), ...top.texts.ordinary] };
+  const services = planServices(source, options, { name, classified, configPlan, paths: routed.paths, secretNames, droppedConfigs: top.droppedConfigs }, rows, reviews, texts);
   sharedConfigReviews(configPlan.byService, Object.keys(configPlan.config), reviews);
 
   const { secrets, buildSecrets, secretFiles } = defineSecrets(source, secretNames.named, options.outDir, reviews);
-  reviews.push(...unusedComposeSecrets(source, secretNames.uses));
+  reviews.push(...unusedComposeSecrets(source, secretNames.uses), ...top.reviews);
 
   const manifest: Record<string, unknown> = {
     name,
@@ -61,9 +69,21 @@ export function planMigration(source: Source, options: PlanOptions): MigrationPl
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     ...(Object.keys(buildSecrets).length > 0 ? { build_secrets: buildSecrets } : {}),
     services,
-    ...topLevel(source, options.outDir, reviews),
+    ...top.entries,
   };
-  return { manifest, secretFiles, rows: inServiceOrder(rows, Object.keys(source.project.model.services)), reviews };
+  return { manifest, secretFiles, rows: inServiceOrder(rows, Object.keys(source.project.model.services)), reviews, texts };
+}
+
+/** The values of the input the judgement calls secrets: each setting in the secret plane, each compose secret. */
+function inputSecrets(source: Source, classified: readonly Classified[]): GuardTexts['secrets'] {
+  return [
+    ...classified.flatMap(({ setting, verdict }) => (verdict.plane === 'secret' && setting.value !== undefined ? [{ value: setting.value, from: `${setting.service}.${setting.key}` }] : [])),
+    ...[...source.secrets.values()].flatMap((secret) => (secret.value === undefined ? [] : [{ value: secret.value.toString('utf8'), from: `the compose secret ${secret.name}` }])),
+  ];
+}
+
+function configTexts(plan: ConfigPlan): string[] {
+  return Object.entries(plan.config).flat();
 }
 
 /** Every use of a secret, the secrets they are named into, and the values a command line may hold. */
@@ -72,7 +92,7 @@ interface SecretNames {
   named: NamedSecret[];
   nameOf: (use: SecretUse) => string;
   /** Every runtime secret with a known value. */
-  knownSecrets: { name: string; value: string }[];
+  knownSecrets: KnownSecrets;
 }
 
 function planSecretNames(source: Source, classified: readonly Classified[], configPlan: ConfigPlan): SecretNames {
@@ -80,7 +100,9 @@ function planSecretNames(source: Source, classified: readonly Classified[], conf
   const taken = new Set(Object.keys(configPlan.config).map((key) => key.toLowerCase()));
   const named = nameSecrets(uses.map((entry) => entry.use), taken);
   const secretOf = new Map<SecretUse, NamedSecret>(named.flatMap((secret) => secret.uses.map((use) => [use, secret] as const)));
-  const knownSecrets = named.filter((secret) => !secret.build && secret.value !== undefined && secret.value.length > 0).map((secret) => ({ name: secret.name, value: (secret.value as Buffer).toString('utf8') }));
+  const knownSecrets = new KnownSecrets(
+    named.filter((secret) => !secret.build && secret.value !== undefined && secret.value.length > 0).map((secret) => ({ name: secret.name, value: (secret.value as Buffer).toString('utf8') })),
+  );
   return { uses, named, nameOf: (use) => (secretOf.get(use) as NamedSecret).name, knownSecrets };
 }
 
@@ -90,16 +112,24 @@ interface ServicesInput {
   configPlan: ConfigPlan;
   paths: readonly PathSetting[];
   secretNames: SecretNames;
+  droppedConfigs: ReadonlySet<string>;
 }
 
-/** Each service of the manifest, in the order of the original; their rows and reviews are added to the plan's. */
-function planServices(source: Source, options: PlanOptions, input: ServicesInput, rows: SettingRow[], reviews: ReviewItem[]): Record<string, unknown> {
+/** Each service of the manifest, in the order of the original; their rows, reviews and texts are added to the plan's. */
+function planServices(source: Source, options: PlanOptions, input: ServicesInput, rows: SettingRow[], reviews: ReviewItem[], texts: GuardTexts): Record<string, unknown> {
   const { project } = source;
   const { classified, configPlan, secretNames } = input;
   const { nameOf } = secretNames;
   const services: Record<string, unknown> = {};
+  // Each service's own part of every list, found once: a project may have thousands of services.
+  const uses = groupBy(secretNames.uses, (entry) => entry.use.service);
+  const paths = groupBy(input.paths, (path) => path.setting.service);
+  const buildArgs = groupBy(
+    classified.filter((c) => c.setting.place === 'build-arg' && c.verdict.plane !== 'secret').map((c) => c.setting),
+    (setting) => setting.service,
+  );
   for (const [service, definition] of Object.entries(project.model.services)) {
-    const own = secretNames.uses.filter((entry) => entry.use.service === service);
+    const own = uses.get(service) ?? [];
     const planned = planService({
       name: service,
       definition,
@@ -108,30 +138,46 @@ function planServices(source: Source, options: PlanOptions, input: ServicesInput
       config: configPlan.byService.get(service) ?? [],
       moved: movedSettings(own, 'variable', nameOf),
       mounted: mountedSecrets(source, own, 'compose-secret', nameOf),
-      paths: input.paths.filter((path) => path.setting.service === service),
-      buildArgs: classified.filter((c) => c.setting.service === service && c.setting.place === 'build-arg' && c.verdict.plane !== 'secret').map((c) => c.setting),
+      paths: paths.get(service) ?? [],
+      buildArgs: buildArgs.get(service) ?? [],
       buildSecretArgs: movedSettings(own, 'build-arg', nameOf),
       buildMounted: mountedSecrets(source, own, 'build-secret', nameOf),
       knownSecrets: secretNames.knownSecrets,
+      droppedConfigs: input.droppedConfigs,
       lookup: options.lookup,
     });
     services[service] = planned.service;
     rows.push(...planned.rows);
     reviews.push(...planned.reviews);
+    texts.secrets.push(...planned.texts.secrets);
+    texts.ordinary.push(...planned.texts.ordinary);
   }
   return services;
 }
 
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(keyOf(item));
+    if (group === undefined) groups.set(keyOf(item), [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
 /** A compose secret no service mounts is not carried over. */
 function unusedComposeSecrets(source: Source, uses: readonly UseEntry[]): ReviewItem[] {
+  const mounted = new Set(uses.flatMap((entry) => ('mount' in entry ? [entry.use.key] : [])));
   return [...source.secrets.keys()]
-    .filter((composeName) => !uses.some((entry) => entry.use.key === composeName && 'mount' in entry))
+    .filter((composeName) => !mounted.has(composeName))
     .map((composeName) => ({ level: 'review', message: `the compose secret ${composeName} is used by no service: left out` }));
 }
 
 /** Rows by service in the order of the original, then by where they were written. */
 function inServiceOrder(rows: SettingRow[], order: readonly string[]): SettingRow[] {
-  return rows.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service) || a.where.file.localeCompare(b.where.file) || a.where.line - b.where.line || a.where.column - b.where.column);
+  const rank = new Map(order.map((service, index) => [service, index]));
+  const rankOf = (row: SettingRow): number => rank.get(row.service) ?? -1;
+  return rows.sort((a, b) => rankOf(a) - rankOf(b) || a.where.file.localeCompare(b.where.file) || a.where.line - b.where.line || a.where.column - b.where.column);
 }
 
 /** The manifest's secrets and build secrets, and the values that go to their files. */
@@ -275,28 +321,102 @@ function buildSecretDefinition(source: Source, secret: NamedSecret, outDir: stri
   return { file: secretFile(secret.name) };
 }
 
-/** The config plane is one env file for all: a service also receives the config of the others. */
+/**
+ * The config plane is one env file for all: a service also receives the config of the others.
+ * One review says so for all of them, naming a few: a review per service naming the settings
+ * of all the others grows with the square of the number of services.
+ */
 function sharedConfigReviews(byService: Map<string, string[]>, keys: string[], reviews: ReviewItem[]): void {
-  for (const [service, own] of byService) {
-    const others = keys.filter((key) => !own.includes(key));
-    if (own.length > 0 && others.length > 0) {
-      reviews.push({ level: 'review', service, message: `also receives ${others.join(', ')} (config of other services): every service that reads config gets ${COMMON_ENV_FILE} whole` });
-    }
-  }
+  const receiving = [...byService].filter(([, own]) => own.length > 0 && own.length < keys.length).map(([service]) => service);
+  if (receiving.length === 0) return;
+  const named = receiving.length <= SERVICES_NAMED ? receiving.join(', ') : `${receiving.slice(0, SERVICES_NAMED).join(', ')} and ${receiving.length - SERVICES_NAMED} more`;
+  reviews.push({
+    level: 'review',
+    message: `${named} also receive${receiving.length === 1 ? 's' : ''} the config of other services: every service that reads config gets ${COMMON_ENV_FILE} whole (planes plan shows who reads what)`,
+  });
 }
 
-function topLevel(source: Source, outDir: string, reviews: ReviewItem[]): Record<string, unknown> {
+const SERVICES_NAMED = 5;
+
+/** The top-level entries the manifest carries: volumes and networks, and configs, none holding a secret. */
+function topLevel(source: Source, outDir: string): { entries: Record<string, unknown>; reviews: ReviewItem[]; droppedConfigs: Set<string>; texts: GuardTexts } {
   const model = source.project.model;
-  const result: Record<string, unknown> = {};
+  const entries: Record<string, unknown> = {};
+  const reviews: ReviewItem[] = [];
+  const texts: GuardTexts = { secrets: [], ordinary: [] };
+  const carry = (holder: object, key: string, path: string): unknown => {
+    const carried = carryWithoutSecrets(holder, key, path);
+    for (const item of carried.leftOut) {
+      reviews.push({ level: 'blocker', message: item.message, ...(item.where ? { where: item.where } : {}) });
+      texts.secrets.push(...item.secrets.map((value) => ({ value, from: item.path })));
+    }
+    texts.ordinary.push(...stringsOf(carried.value));
+    return carried.value;
+  };
   for (const key of ['volumes', 'networks'] as const) {
-    if (model[key] !== undefined) result[key] = escapeDollars(model[key]);
+    if (model[key] === undefined) continue;
+    const carried = carry(model, key, key);
+    if (carried !== undefined) entries[key] = escapeDollars(carried);
   }
+  const droppedConfigs = new Set<string>();
   const configs = model['configs'];
-  // A config's `file` is absolute once loaded: written from the new project's root.
-  if (configs !== null && typeof configs === 'object') result['configs'] = escapeDollars(rewriteConfigFiles(configs as Record<string, unknown>, (file) => fromOut(outDir, file)));
+  if (configs !== null && typeof configs === 'object') {
+    const kept: Record<string, unknown> = {};
+    for (const [name, definition] of Object.entries(configs as Record<string, unknown>)) {
+      const secret = configSecret(source, name, definition);
+      if (secret !== undefined) {
+        reviews.push({ level: 'blocker', message: secret.message });
+        texts.secrets.push(...secret.secrets.map((value) => ({ value, from: `configs.${name}` })));
+        if (secret.leftOut) {
+          droppedConfigs.add(name);
+          continue;
+        }
+      }
+      const carried = carry(configs, name, `configs.${name}`);
+      if (carried !== undefined) kept[name] = carried;
+    }
+    // A config's `file` is absolute once loaded: written from the new project's root.
+    entries['configs'] = escapeDollars(rewriteConfigFiles(kept, (file) => fromOut(outDir, file)));
+  }
   for (const key of Object.keys(model)) {
     if (['services', 'volumes', 'networks', 'configs', 'secrets', 'name', 'include'].includes(key) || key.startsWith('x-')) continue;
     reviews.push({ level: 'review', message: key === 'version' ? 'version: obsolete in Compose; left out' : `${key}: not a key the manifest carries; left out` });
   }
-  return result;
+  return { entries, reviews, droppedConfigs, texts };
+}
+
+/**
+ * A config made from a secret, as the checker judges it. Its content would be written into the
+ * manifest: the config is left out (and its mounts with it). A file or a variable it is read
+ * from is not written by planes: the config is kept as it is, the blocker says what to do.
+ */
+function configSecret(source: Source, name: string, definition: unknown): { message: string; secrets: string[]; leftOut: boolean } | undefined {
+  if (definition === null || typeof definition !== 'object') return undefined;
+  const spec = definition as Record<string, unknown>;
+  const instead = `make it a secret: put its content in ${secretFile(name)}, declare it under secrets: in ${MANIFEST_FILE} and mount it where the config was mounted`;
+  if (typeof spec['content'] === 'string') {
+    const content = spec['content'];
+    const found = judgeConfigText(name, { from: 'content' }, content).filter((verdict) => verdict.severity === 'error');
+    const [first] = found;
+    if (first !== undefined) {
+      const secrets = detectCredentials(content).filter((match) => match.severity === 'error').map((match) => content.slice(match.start, match.end));
+      return { message: `${verdictProblem(first)}: left out of the migrated project, with every mount of it; ${instead}`, secrets: [...secrets, content], leftOut: true };
+    }
+  }
+  const variable = spec['environment'];
+  const fromVariable = typeof variable === 'string' ? judgeConfigVariable(name, variable, source.project.projectEnv.lookup(variable)) : undefined;
+  const file = spec['file'];
+  const fromFile = typeof file === 'string' ? judgeConfigText(name, { from: 'file', file: displayPath(source.project.workingDir, file) }, readConfigFile(file)).find((verdict) => verdict.severity === 'error') : undefined;
+  const verdict = fromVariable?.severity === 'error' ? fromVariable : fromFile;
+  if (verdict === undefined) return undefined;
+  return { message: `${verdictProblem(verdict)}: kept as it is, as planes writes none of it, but the migrated project holds a secret in a config; ${instead}`, secrets: [], leftOut: false };
+}
+
+/** A config file's text; an unreadable one is Compose's to report. */
+function readConfigFile(path: string): string {
+  try {
+    return readTextFile(path, path);
+  } catch {
+    return '';
+  }
 }

@@ -48,10 +48,20 @@ export function nameSecrets(uses: readonly SecretUse[], taken: Set<string>): Nam
   });
 
   const merged: Group[] = [];
+  // The groups merged so far by value: only those can share one with the next.
+  const byValue = new Map<string, Group[]>();
   for (const group of byHolder.values()) {
-    const into = merged.find((other) => sharesValue(other, group));
+    if (!group.mergeable || group.value === undefined) {
+      merged.push(group);
+      continue;
+    }
+    const valueKey = `${group.build}\u0000${group.value.toString('base64')}`;
+    const sameValue = byValue.get(valueKey) ?? [];
+    const into = sameValue.find((other) => sharesValue(other, group));
     if (into === undefined) {
       merged.push(group);
+      sameValue.push(group);
+      byValue.set(valueKey, sameValue);
       continue;
     }
     into.uses.push(...group.uses);

@@ -5,16 +5,19 @@
  * Compose. What the manifest cannot express is left out and reported.
  */
 import { resolve } from 'node:path';
-import type { ComposeService, MountedResource } from '../compose/index.js';
+import { type ComposeOrigin, type ComposeService, type MountedResource, originOf } from '../compose/index.js';
 import { classifyName, describeValue } from '../judge/index.js';
 import { MANIFEST_FILE, RUN_SECRETS, secretFile } from '../layout.js';
 import { PASS_THROUGH_KEYS } from '../manifest/index.js';
-import { secureCommandLines, type CommandSecret } from './commands.js';
+import { carryWithoutSecrets, secretCarried } from './carried.js';
+import { COMMAND_FIELDS, secureCommandLines, type CommandSecret } from './commands.js';
+import type { KnownSecrets } from './known-secrets.js';
 import { fileVariableOf, imageRepository, lacksShell } from './images.js';
 import { rewriteVolumeSources } from '../generate/index.js';
 import { fromOut } from './paths.js';
 import { imageProcess, type LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';
+import { commandLineSecretTexts, type GuardTexts, secretReplacements } from './secret-texts.js';
 import { splitCommandLine, wrapperScript } from './shell.js';
 import { interpolations, type SourceSetting } from './source.js';
 
@@ -57,7 +60,9 @@ export interface ServiceInput {
   buildSecretArgs: MovedSetting[];
   buildMounted: MountedSecret[];
   /** Every runtime secret with a known value: a command line of this service may hold one. */
-  knownSecrets: { name: string; value: string }[];
+  knownSecrets: KnownSecrets;
+  /** Top-level configs left out of the project (they held a secret): mounts of them go too. */
+  droppedConfigs: ReadonlySet<string>;
   lookup: LocalImageLookup | undefined;
 }
 
@@ -65,6 +70,8 @@ export interface ServicePlan {
   service: Record<string, unknown>;
   rows: SettingRow[];
   reviews: ReviewItem[];
+  /** What of the service the final guard looks for in the files written, and what it may find there. */
+  texts: GuardTexts;
 }
 
 interface Mount {
@@ -81,12 +88,12 @@ const BUILD_KEYS = new Set(['context', 'dockerfile', 'target', 'args', 'secrets'
 
 /** Phase by phase, each given what the earlier ones decided; the report lists rows and reviews in the order of the phases. */
 export function planService(input: ServiceInput): ServicePlan {
-  const { image, reviews: imageReviews } = planImage(input);
+  const { image, reviews: imageReviews, secrets: imageSecrets } = planImage(input);
   const composeMounts = planComposeMounts(input);
   const moved = planMovedSettings(input, image, composeMounts.mounts);
   const paths = planPathSettings(input, moved.mounts);
   const commands = planCommandLines(input, image, paths.mounts, moved.movedVariables);
-  const passThrough = planPassThrough(input, commands.fields);
+  const passThrough = planPassThrough(input, commands);
   const wrapper = planWrapper(input, image, moved.wrapped, passThrough.settings, commands.noShell);
   const build = planBuild(input);
   const service: Record<string, unknown> = {
@@ -100,6 +107,10 @@ export function planService(input: ServiceInput): ServicePlan {
     service,
     rows: [...composeMounts.rows, ...moved.rows, ...paths.rows, ...build.rows],
     reviews: [...imageReviews, ...composeMounts.reviews, ...moved.reviews, ...paths.reviews, ...commands.reviews, ...passThrough.reviews, ...wrapper.reviews, ...build.reviews],
+    texts: {
+      secrets: [...[...imageSecrets, ...build.secrets].map((value) => ({ value, from: `${input.name}.image or build` })), ...passThrough.texts.secrets],
+      ordinary: [input.name, image, ...passThrough.texts.ordinary, ...build.ordinary],
+    },
   };
 }
 
@@ -125,14 +136,17 @@ function targetOf(mounts: ReadonlyMap<string, Mount>, secret: string): string {
   return mounts.get(secret)?.target ?? secret;
 }
 
-/** The service's image, or the name Compose gives the image it builds. */
-function planImage({ name, definition, project }: ServiceInput): { image: string; reviews: ReviewItem[] } {
+/** The service's image, or the name Compose gives the image it builds (also instead of an image name that holds a secret). */
+function planImage({ name, definition, project }: ServiceInput): { image: string; reviews: ReviewItem[]; secrets: string[] } {
   const { review, reviews } = reviewsOf(name);
-  const image = typeof definition.image === 'string' ? definition.image : `${project.name}-${name}`;
-  if (definition.image === undefined) {
+  const secret = secretCarried(definition, 'image', 'image');
+  const image = typeof definition.image === 'string' && secret === undefined ? definition.image : `${project.name}-${name}`;
+  if (secret !== undefined) {
+    review('blocker', `${secret.message}; the manifest names the image ${image} meanwhile`, secret.where);
+  } else if (definition.image === undefined) {
     review('review', `no image named: the manifest names it ${image}, as Compose names the image it builds; push it to a registry for the prod stack`);
   }
-  return { image, reviews };
+  return { image, reviews, secrets: secret?.secrets ?? [] };
 }
 
 /** The secrets the service mounted from the original `secrets:`, each with its target, mode, uid and gid. */
@@ -231,9 +245,12 @@ function planCommandLines(
   image: string,
   previous: ReadonlyMap<string, Mount>,
   movedVariables: ReadonlyMap<string, string[]>,
-): { mounts: Map<string, Mount>; fields: Record<string, unknown>; noShell: string | undefined; reviews: ReviewItem[] } {
+): { mounts: Map<string, Mount>; fields: Record<string, unknown>; leaked: ReadonlySet<string>; noShell: string | undefined; reviews: ReviewItem[] } {
   const { review, reviews } = reviewsOf(input.name);
-  const commandSecrets: CommandSecret[] = input.knownSecrets.map(({ name: secret, value }) => ({
+  // Only the secrets a command line can hold: its values, and those of the variables that moved.
+  const lines = JSON.stringify(COMMAND_FIELDS.map((field) => input.definition[field] ?? null));
+  const candidates = new Set([...input.knownSecrets.occurringIn(lines), ...[...movedVariables.keys()].flatMap((secret) => input.knownSecrets.named(secret) ?? [])]);
+  const commandSecrets: CommandSecret[] = [...candidates].map(({ name: secret, value }) => ({
     name: secret,
     path: targetPath(targetOf(previous, secret)),
     value,
@@ -244,28 +261,109 @@ function planCommandLines(
   const mounts = new Map(previous);
   for (const secret of commands.used) if (!mounts.has(secret)) mounts.set(secret, {});
   for (const finding of commands.findings) review(finding.level, finding.message);
-  return { mounts, fields: commands.fields, noShell, reviews };
+  return { mounts, fields: commands.fields, leaked: commands.leaked, noShell, reviews };
 }
 
-/** Every other key passes through (command lines as secured, host paths rebased), or is left out when the manifest cannot express it. */
-function planPassThrough(input: ServiceInput, commandFields: Record<string, unknown>): { settings: Record<string, unknown>; reviews: ReviewItem[] } {
+/**
+ * Every other key passes through (command lines as secured, host paths rebased), or is left
+ * out when the manifest cannot express it, and so is every entry that holds a secret: a
+ * command line that still would, any other value the judgement calls one.
+ */
+function planPassThrough(
+  input: ServiceInput,
+  commands: { fields: Record<string, unknown>; leaked: ReadonlySet<string> },
+): { settings: Record<string, unknown>; reviews: ReviewItem[]; texts: GuardTexts } {
   const { review, reviews } = reviewsOf(input.name);
   const { definition } = input;
   const settings: Record<string, unknown> = {};
+  const texts: GuardTexts = { secrets: [], ordinary: [] };
   for (const [key, value] of Object.entries(definition)) {
     if (MANAGED.has(key) || key.startsWith('x-')) continue;
     if (!PASS_THROUGH.has(key)) {
       review('blocker', `${key}: the manifest cannot express this key (it is not among PASS_THROUGH_KEYS); left out`);
       continue;
     }
-    settings[key] = key in commandFields ? commandFields[key] : rebased(key, value, input.project.workingDir, input.outDir);
+    let carried: unknown;
+    let leftOut: string[] = [];
+    if (isCommandField(key)) {
+      const line = securedCommandLine(definition, key, commands);
+      texts.secrets.push(...line.secrets.map((value) => ({ value, from: `${input.name}.${key}` })));
+      texts.ordinary.push(...line.ordinary);
+      if (commands.leaked.has(key)) continue;
+      if (line.leaked) {
+        review('blocker', `${key} holds a secret-named variable interpolated into its command line (${line.variables.map((name) => `\${${name}}`).join(', ')}): left out of the migrated project; have the program read the secret from a file under /run/secrets, then write ${key} back`);
+        continue;
+      }
+      carried = line.value;
+    } else {
+      const kept = carryWithoutSecrets(definition, key, key);
+      for (const item of kept.leftOut) {
+        review('blocker', item.message, item.where);
+        texts.secrets.push(...item.secrets.map((value) => ({ value, from: `${input.name}.${item.path}` })));
+      }
+      leftOut = kept.leftOut.map((item) => item.path);
+      if (kept.value === undefined) continue;
+      carried = key === 'configs' ? withoutMountsOf(kept.value, input.droppedConfigs) : kept.value;
+      texts.ordinary.push(...stringsOf(carried));
+    }
+    settings[key] = rebased(key, carried, input.project.workingDir, input.outDir);
     for (const filled of interpolations(definition, key)) {
+      if (leftOut.some((path) => filled.path === path || filled.path.startsWith(`${path}.`))) continue;
       const from = filled.sources.map((source) => `${source.file}:${source.line}`);
       const variables = filled.variables.map((variable) => `\${${variable}}`).join(', ');
       review('review', `${filled.path} was filled in from ${variables}${from.length > 0 ? ` (${from.join(', ')})` : ''}; the manifest holds the value it had now: give it per environment under overrides: if it differs`, filled.where);
     }
   }
-  return { settings, reviews };
+  return { settings, reviews, texts };
+}
+
+function isCommandField(key: string): key is (typeof COMMAND_FIELDS)[number] {
+  return (COMMAND_FIELDS as readonly string[]).includes(key);
+}
+
+/**
+ * A command line as secured, and whether it still holds a secret: a blocker of securing it, or
+ * a secret-named variable interpolated into it whose value is still on it.
+ */
+function securedCommandLine(
+  definition: ComposeService,
+  field: (typeof COMMAND_FIELDS)[number],
+  commands: { fields: Record<string, unknown>; leaked: ReadonlySet<string> },
+): { value: unknown; leaked: boolean; variables: string[]; secrets: string[]; ordinary: string[] } {
+  const value = field in commands.fields ? commands.fields[field] : definition[field];
+  const { line, written } = commandLineOf(definition, field);
+  const secrets = line === undefined ? [] : commandLineSecretTexts(line, written);
+  // A secret-named variable Compose interpolated: securing reads the known secrets from their files, not the others.
+  const interpolated = written.flatMap((origin) => secretReplacements(origin?.references ?? []));
+  const onTheLine = stringsOf(value);
+  const still = interpolated.filter((replacement) => onTheLine.some((text) => text.includes(replacement.value)));
+  // What is left of the line as written once its secrets are taken out: a value equal to one of them there is no secret (a user name).
+  const ordinary = stringsOf(line ?? []).map((text) => secrets.reduce((rest, secret) => rest.split(secret).join(' '), text));
+  return { value, leaked: still.length > 0, variables: [...new Set(still.map((replacement) => replacement.variable))], secrets, ordinary };
+}
+
+/** The command line of a field as written (for healthcheck, its test), with how each part was written. */
+function commandLineOf(definition: ComposeService, field: (typeof COMMAND_FIELDS)[number]): { line: string | string[] | undefined; written: (ComposeOrigin | undefined)[] } {
+  const holder: object = field === 'healthcheck' ? (definition.healthcheck ?? {}) : definition;
+  const key = field === 'healthcheck' ? 'test' : field;
+  const line = (holder as Record<string, unknown>)[key];
+  if (typeof line === 'string') return { line, written: [originOf(holder, key)] };
+  if (Array.isArray(line) && line.every((item) => typeof item === 'string')) return { line: line as string[], written: line.map((_, index) => originOf(line, index)) };
+  return { line: undefined, written: [] };
+}
+
+/** A service's `configs:` without its mounts of configs left out of the project. */
+function withoutMountsOf(mounts: unknown, dropped: ReadonlySet<string>): unknown {
+  if (!Array.isArray(mounts) || dropped.size === 0) return mounts;
+  return mounts.filter((mount) => !dropped.has(typeof mount === 'string' ? mount : String((mount as { source?: unknown }).source)));
+}
+
+/** Every string of a value, keys of mappings included. */
+export function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, inner]) => [key, ...stringsOf(inner)]);
+  return [];
 }
 
 function targetPath(target: string): string {
@@ -335,7 +433,9 @@ function planWrapper(
 function processAfterWrapper(input: ServiceInput, image: string, passThrough: Record<string, unknown>, review: Review): { entrypoint: string[]; command: unknown } | undefined {
   const ownEntrypoint = input.definition.entrypoint;
   if (ownEntrypoint !== undefined && ownEntrypoint !== null) {
-    const current = passThrough['entrypoint'] as string | string[];
+    const current = passThrough['entrypoint'] as string | string[] | undefined;
+    // Left out as it held a secret: there is no entrypoint to start after the wrapper.
+    if (current === undefined) return undefined;
     return { entrypoint: typeof current === 'string' ? splitCommandLine(current) : current, command: passThrough['command'] };
   }
   const process = imageProcess(input.definition, image, input.lookup);
@@ -346,13 +446,18 @@ function processAfterWrapper(input: ServiceInput, image: string, passThrough: Re
 }
 
 /** The build, unless the service has none or its context is remote. */
-function planBuild(input: ServiceInput): { build: Record<string, unknown> | undefined; rows: SettingRow[]; reviews: ReviewItem[] } {
+function planBuild(input: ServiceInput): { build: Record<string, unknown> | undefined; rows: SettingRow[]; reviews: ReviewItem[]; ordinary: string[]; secrets: string[] } {
   const { review, reviews } = reviewsOf(input.name);
   const { build } = input.definition;
-  if (build === undefined) return { build: undefined, rows: [], reviews };
+  if (build === undefined) return { build: undefined, rows: [], reviews, ordinary: [], secrets: [] };
+  const secret = ['context', 'dockerfile', 'target'].map((key) => secretCarried(build, key, `build.${key}`)).find((found) => found !== undefined);
+  if (secret !== undefined) {
+    review('blocker', `${secret.message}; the build is left out with it`, secret.where);
+    return { build: undefined, rows: [], reviews, ordinary: [], secrets: secret.secrets };
+  }
   if (/^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(build.context)) {
     review('blocker', `build.context ${build.context} is remote; the manifest takes a local context (a path relative to the project): left out the build`);
-    return { build: undefined, rows: [], reviews };
+    return { build: undefined, rows: [], reviews, ordinary: [], secrets: [] };
   }
   for (const key of Object.keys(build)) {
     if (!BUILD_KEYS.has(key)) review('blocker', `build.${key}: the manifest's build has context, dockerfile, target, args and secrets only; left out`);
@@ -371,6 +476,8 @@ function planBuild(input: ServiceInput): { build: Record<string, unknown> | unde
     },
     rows: [...argRows, ...secretRows],
     reviews: [...reviews, ...secretReviews],
+    ordinary: [build.context, ...stringsOf(build.dockerfile ?? ''), ...stringsOf(build.target ?? ''), ...stringsOf(args)],
+    secrets: [],
   };
 }
 

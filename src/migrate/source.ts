@@ -8,6 +8,7 @@ import { type ComposeProject, type ComposeService, type DotenvEntry, type EnvFil
 import { displayPath, readFileBytes } from '../fs/index.js';
 import { type Place, type Setting, writtenIn } from '../judge/index.js';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
+import { shownKey } from './carried.js';
 
 /** One variable or build argument of one service, as the container (or the build) gets it. */
 export interface SourceSetting {
@@ -202,7 +203,7 @@ export function interpolations(container: object, key: string): Interpolation[] 
     const inner = (holder as Record<string | number, unknown>)[entry];
     if (inner === null || typeof inner !== 'object') return;
     const keys = Array.isArray(inner) ? inner.map((_, index) => index) : Object.keys(inner);
-    for (const child of new Set([...keys, ...originsOf(inner).keys()])) visit(inner, child, `${path}.${child}`);
+    for (const child of new Set([...keys, ...originsOf(inner).keys()])) visit(inner, child, `${path}.${typeof child === 'string' ? shownKey(child, originOf(inner, child)) : child}`);
   };
   visit(container, key, key);
   return found;

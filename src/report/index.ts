@@ -10,6 +10,7 @@ import { formatText, type TextFormatOptions } from './text.js';
 
 export type { Finding, Report, Severity } from './finding.js';
 export type { RuleDescription } from './sarif.js';
+export { maskSourceLine, printable } from './code-frame.js';
 
 /** The `--format` choices; the first is the default. */
 export const formatNames = ['text', 'json', 'sarif', 'github'] as const;

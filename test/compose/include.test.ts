@@ -25,6 +25,7 @@ function context(projects: Record<string, ComposeModel>, chain = ['/project/comp
       return projects[project.files[0] as string] ?? { services: {} };
     },
     envFile: (path) => ({ path, display: path }),
+    display: (path) => path,
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { longInterpolation } from '../../bench/adversarial.js';
-import { interpolate, needsInterpolation, type Lookup } from '../../src/compose/interpolate.js';
+import { interpolate, interpolationMessage, needsInterpolation, type Lookup } from '../../src/compose/interpolate.js';
 
 const variables = new Map<string, string>([
   ['FOO', 'first'],
@@ -18,7 +18,7 @@ function valueOf(template: string): string {
 }
 
 function errorsOf(template: string): string[] {
-  return interpolate(template, lookup).errors.map((error) => error.message);
+  return interpolate(template, lookup).errors.map((error) => interpolationMessage(error, 'the value'));
 }
 
 describe('interpolate: plain text and $', () => {
@@ -102,16 +102,17 @@ describe('interpolate: operators on a set, empty and unset variable', () => {
     expect(result.references[0]).toMatchObject({ isSet, fromArgument, replacement: expected, start: 0, end: template.length });
   });
 
+  // Compose adds the message written after `?`; planes names the variable and where, never that text.
   it.each([
-    ['${BAR:?err}', 'required variable BAR is missing a value: err'],
-    ['${UNSET:?err}', 'required variable UNSET is missing a value: err'],
-    ['${UNSET?err}', 'required variable UNSET is missing a value: err'],
-    ['${UNSET:?}', 'required variable UNSET is missing a value'],
-    ['${UNSET?}', 'required variable UNSET is missing a value'],
-    ['not ok ${UNSET:?Mandatory Variable Unset}', 'required variable UNSET is missing a value: Mandatory Variable Unset'],
+    ['${BAR:?err}', 'required variable BAR is missing a value (the value, at its character 1): set it'],
+    ['${UNSET:?err}', 'required variable UNSET is missing a value (the value, at its character 1): set it'],
+    ['${UNSET?err}', 'required variable UNSET is missing a value (the value, at its character 1): set it'],
+    ['${UNSET:?}', 'required variable UNSET is missing a value (the value, at its character 1): set it'],
+    ['${UNSET?}', 'required variable UNSET is missing a value (the value, at its character 1): set it'],
+    ['not ok ${UNSET:?Mandatory Variable Unset}', 'required variable UNSET is missing a value (the value, at its character 8): set it'],
   ])('%j is an error: %j', (template, message) => {
     const result = interpolate(template, lookup);
-    expect(result.errors.map((error) => error.message)).toEqual([message]);
+    expect(errorsOf(template)).toEqual([message]);
     expect(result.references[0]).toMatchObject({ isSet: false, replacement: '' });
   });
 
@@ -131,7 +132,7 @@ describe('interpolate: operators on a set, empty and unset variable', () => {
     expect(valueOf('${UNSET-myerror?msg}')).toBe('myerror?msg');
     expect(valueOf('${BAR:-/non:-alphanumeric}')).toBe('/non:-alphanumeric');
     expect(valueOf('${UNSET-:-x}')).toBe(':-x');
-    expect(errorsOf('${UNSET?bar-baz}')).toEqual(['required variable UNSET is missing a value: bar-baz']);
+    expect(interpolate('${UNSET?bar-baz}', lookup).errors).toEqual([{ kind: 'required-variable-missing', variable: 'UNSET', start: 0, end: 16 }]);
     expect(interpolate('${FOO?bar-baz}', lookup).references[0]?.operator).toBe('?');
   });
 
@@ -179,7 +180,7 @@ describe('interpolate: nesting and several references on a line', () => {
   it('interpolates an unused argument too, so an error inside it still counts', () => {
     const result = interpolate('${FOO:-${UNSET:?needed}}', lookup);
     expect(result.value).toBe('first');
-    expect(result.errors.map((error) => error.message)).toEqual(['required variable UNSET is missing a value: needed']);
+    expect(result.errors).toEqual([{ kind: 'required-variable-missing', variable: 'UNSET', start: 7, end: 23 }]);
     expect(result.references[0]?.nested[0]).toMatchObject({ name: 'UNSET', operator: ':?', isSet: false });
   });
 
@@ -206,7 +207,7 @@ describe('interpolate: invalid templates are errors, not exceptions', () => {
   ])('%j', (template) => {
     const messages = errorsOf(template);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/^invalid interpolation format: .*write \$\$ for a literal \$$/);
+    expect(messages[0]).toMatch(/^invalid interpolation format in the value, at its character \d+: .*write \$\$ for a literal \$$/);
   });
 
   it('points at the construct at fault and reads on after it', () => {
@@ -218,30 +219,39 @@ describe('interpolate: invalid templates are errors, not exceptions', () => {
     expect(result.references.map((reference) => reference.name)).toEqual(['FOO']);
   });
 
-  it('says what is missing after the name', () => {
-    expect(errorsOf('${FOO:-x')).toEqual([
-      'invalid interpolation format: "${FOO:-" has no closing "}" on its line; write $$ for a literal $',
+  it('says what is missing after the name, and where, never quoting the text', () => {
+    expect(errorsOf('ab${FOO:-x')).toEqual([
+      'invalid interpolation format in the value, at its character 3: a "${" has no closing "}" on its line; write $$ for a literal $',
     ]);
     expect(errorsOf('${FOO!}')).toEqual([
-      'invalid interpolation format: "${FOO" must be followed by "}" or by one of :- - :? ? :+ + and a "}"; write $$ for a literal $',
+      'invalid interpolation format in the value, at its character 1: the variable name after "${" must be followed by "}" or by one of :- - :? ? :+ + and a "}"; write $$ for a literal $',
     ]);
   });
 
-  it('never puts a variable value in a message', () => {
+  it('never puts a variable value, nor any text of the template, in a message', () => {
+    // A secret that holds "${": what follows it would read as a variable name, an operator, a default.
+    const canary = 'Cnry7Qx2Vb9';
     const messages = [
       ...errorsOf('${UNSET:?${HIDDEN}}'),
       ...errorsOf('${BAR:?$HIDDEN is not a reason}'),
       ...errorsOf('${HIDDEN:-x'),
+      ...errorsOf(`pre\${${canary}`),
+      ...errorsOf(`pre\${${canary}:-${canary}`),
+      ...errorsOf(`\${UNSET:?${canary}}`),
+      ...errorsOf(`\${ ${canary}}`),
     ];
-    expect(messages).toHaveLength(3);
-    expect(messages[0]).toBe('required variable UNSET is missing a value: ${HIDDEN}');
-    for (const message of messages) expect(message).not.toContain(variables.get('HIDDEN'));
+    expect(messages).toHaveLength(7);
+    for (const message of messages) {
+      expect(message).not.toContain(variables.get('HIDDEN'));
+      expect(message).not.toContain('HIDDEN');
+      expect(message).not.toContain(canary);
+    }
   });
 
   it('turns absurd nesting into an error instead of a stack overflow', () => {
     const depth = 5000;
     const result = interpolate(`${'${UNSET:-'.repeat(depth)}x${'}'.repeat(depth)}`, lookup);
-    expect(result.errors.map((error) => error.message)).toEqual(['interpolation nested more than 100 levels deep']);
+    expect(errorsOf(`${'${UNSET:-'.repeat(depth)}x${'}'.repeat(depth)}`)).toEqual(['interpolation nested more than 100 levels deep in the value, at its character 901']);
   });
 });
 

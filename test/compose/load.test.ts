@@ -183,7 +183,7 @@ describe('loadComposeProject: problems the checker reports', () => {
 
   it('reports a missing required variable, an invalid template, a missing env_file and a bad env_file line, in place', () => {
     expect(project.problems).toEqual([
-      { file: 'compose.yaml', line: 5, column: 15, message: 'required variable NEEDED is missing a value: set NEEDED first' },
+      { file: 'compose.yaml', line: 5, column: 15, message: 'required variable NEEDED is missing a value (the value of NEEDED, at its character 1): set it' },
       { file: 'compose.yaml', line: 6, column: 15, message: expect.stringContaining('invalid interpolation format') },
       { file: 'compose.yaml', line: 8, column: 9, message: 'env file missing.env not found: create it, or mark the entry required: false' },
       { file: 'bad.env', line: 2, column: expect.any(Number), message: expect.stringContaining('space') },

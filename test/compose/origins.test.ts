@@ -166,6 +166,7 @@ describe('include keeps the origin of every entry', () => {
       chain: ['/project/compose.yaml'],
       load: () => included,
       envFile: (path) => ({ path, display: path }),
+      display: (path) => path,
     });
     expect(Object.keys(result.services)).toEqual(['app', 'db']);
     expect(unlocatedUnder(result)).toEqual([]);

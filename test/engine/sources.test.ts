@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,45 @@ describe('readSecretValue', () => {
     expect(error).toBeInstanceOf(SourceError);
     expect(error.message).toMatch(/exited with status 3; it said:\nvault: permission denied/);
     expect(error.message).not.toContain('half-printed-value');
+  });
+
+  it('relays only the last lines of a failing command\'s stderr, a few hundred characters at most, credentials masked', async () => {
+    const canary = 'CanaryEarly7Qx2Vb9';
+    // A GitHub-token-shaped value, built so that no credential is written here.
+    const token = `ghp_${'Synthetic0Token'.repeat(3).slice(0, 36)}`;
+    // The canary is printed whole but written in two halves: the message quotes the command.
+    const command = `printf '%s%s\\n' ${canary.slice(0, 6)} ${canary.slice(6)} >&2; i=0; while [ $i -lt 2000 ]; do echo "noise line $i" >&2; i=$((i+1)); done; echo "auth failed for ${token}" >&2; exit 5`;
+    const error = await failure(readSecretValue('s', { command }, root, { PATH: process.env.PATH }));
+    const said = error.message.slice(error.message.indexOf('it said:\n') + 'it said:\n'.length);
+    expect(error.message).toMatch(/exited with status 5; it said:\n/);
+    expect(said.split('\n').length).toBeLessThanOrEqual(5);
+    expect(said.length).toBeLessThanOrEqual(301);
+    expect(said).toContain('noise line 1999');
+    expect(said).toMatch(/auth failed for <gh\*{11}\w\w, 40 chars>$/);
+    expect(error.message).not.toContain(canary);
+    expect(error.message).not.toContain(token);
+  });
+
+  it('cuts one endless line of stderr without showing a word cut in half', async () => {
+    const error = await failure(readSecretValue('s', { command: 'printf "%0500d" 7 >&2; printf " tail of the reason" >&2; exit 1' }, root, { PATH: process.env.PATH }));
+    const said = error.message.slice(error.message.indexOf('it said:\n') + 'it said:\n'.length);
+    expect(said).toBe('… tail of the reason');
+  });
+
+  it.each([['child_process'], ['net,child_process'], ['*']])('refuses to read a secret while NODE_DEBUG=%s would log what Node runs, and runs nothing', async (nodeDebug) => {
+    const marker = join(root, `ran-${nodeDebug.replace(/\W/g, '')}`);
+    const sources = [{ command: `touch ${marker}; echo value` }, { env: 'PLANES_TEST_VALUE' }, { file: 'value.txt' }];
+    for (const source of sources) {
+      const error = await failure(readSecretValue('s', source, root, { PATH: process.env.PATH, PLANES_TEST_VALUE: 'v', NODE_DEBUG: nodeDebug }));
+      expect(error).toBeInstanceOf(SourceError);
+      expect(error.message).toMatch(new RegExp(`^secret s: not read: NODE_DEBUG=.* unset NODE_DEBUG`));
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('refuses to read a secret while DEBUG makes docker-modem log request bodies', async () => {
+    const error = await failure(readSecretValue('s', { env: 'PLANES_TEST_VALUE' }, root, { PLANES_TEST_VALUE: 'v', DEBUG: 'modem' }));
+    expect(error.message).toMatch(/DEBUG=modem makes docker-modem log request bodies/);
   });
 
   it('refuses an empty value', async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { parseDotenv } from '../../src/compose/dotenv.js';
 import { parseRawEnvFile } from '../../src/compose/raw-env-file.js';
-import { classifyName } from '../../src/judge/names.js';
+import { classifyName } from '../../src/redact/names.js';
 import { writeFilesAtomically } from '../../src/fs/atomic.js';
 import { generate, type GeneratedFile } from '../../src/generate/index.js';
 import { ManifestError, parseManifest } from '../../src/manifest/load.js';

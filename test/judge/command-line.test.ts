@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ADVERSARIAL_SCRIPT } from '../../bench/adversarial.js';
 import { detectPasswordArguments, isVariableReference } from '../../src/judge/command-line.js';
-import type { CredentialSeverity } from '../../src/judge/values.js';
+import type { CredentialSeverity } from '../../src/redact/values.js';
 
 // Passwords here are synthetic (Pl4nes…); leak-case vectors are copied from leak-cases.md.
 const SYNTHETIC_GITHUB_TOKEN = `ghp_${'Pl4nesSynth3ticT0ken'.repeat(2).slice(0, 36)}`;

@@ -11,14 +11,18 @@
  *      are what they were, apart from the settings that moved (`docker compose config` of both).
  * An example that cannot migrate cleanly is listed in EXPECTED_FAILURES with the reason, and
  * must say so in its report; A to C hold for it all the same.
+ * Then, in a copy of each example with secrets planted where migration cannot move them (labels,
+ * a healthcheck, a config's content), the planted canaries appear in no file but secrets/*.txt
+ * and nowhere in the report, and the report is not clean.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/manifest.js';
 import { runCheck } from '../../src/check/run.js';
-import { migrate, type MigrationReport } from '../../src/migrate/index.js';
+import { loadComposeProject } from '../../src/compose/index.js';
+import { formatReport, isClean, migrate, type MigrationReport } from '../../src/migrate/index.js';
 import { CORPUS, corpusPresent } from '../support/corpus.js';
 import { dockerTools } from '../support/engine.js';
 import { canaryCopy, composeConfig, differences, filesHolding, inputSecrets, nonSecretText, toolEnvironment, type InputSecret } from './round-trip.js';
@@ -127,6 +131,29 @@ describe.skipIf(!present || !docker)('planes migrate: round trip over the awesom
     summary.push(summaryLine(name, report, blockers, diff, weak, expected?.reason));
   });
 
+  it.each(all)('$name: keeps secrets it cannot move, planted as canaries, out of every file and the report', ({ dir, file }) => {
+    const copy = join(temporaryDirectory('planes-planted-'), 'example');
+    cpSync(dir, copy, { recursive: true });
+    const planted = plantCanaries(copy, file);
+    const out = join(dirname(copy), 'migrated');
+    const report = migrate({ cwd: copy, files: [file, PLANTED_FILE], environment, out, dryRun: false, force: false });
+    const printed = `${formatReport(report)}\n${JSON.stringify(report)}`;
+    for (const canary of planted.canaries) {
+      expect(filesHolding(out, canary), `files holding the planted ${canary} outside secrets/*.txt`).toEqual([]);
+      expect(printed.includes(canary), `the report shows the planted ${canary}`).toBe(false);
+    }
+    const blockers = report.reviews.filter((item) => item.level === 'blocker').map((item) => item.message);
+    expect(isClean(report)).toBe(false);
+    expect(blockers).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^labels\.planes\.canary\.credential holds a secret/),
+        expect.stringMatching(/^labels\.planes\.canary\.variable holds a secret \(filled from \$\{PLANES_CANARY_TOKEN\}/),
+        expect.stringMatching(/^healthcheck still holds a password on its command line/),
+        expect.stringMatching(/^the content of config planes_canary holds a secret/),
+      ]),
+    );
+  });
+
   afterAll(() => {
     for (const directory of temporary) rmSync(directory, { recursive: true, force: true });
     if (summary.length === 0) return;
@@ -134,6 +161,29 @@ describe.skipIf(!present || !docker)('planes migrate: round trip over the awesom
     console.log(`\nplanes migrate corpus round trip: ${clean}/${summary.length} examples migrate cleanly\n${summary.join('\n')}\n`);
   });
 });
+
+const PLANTED_FILE = 'planes-canary.override.yaml';
+
+/**
+ * Secrets migration cannot move, planted in a copy of the example by an override file: a
+ * credential and a secret-named variable in a label of every service, a password on the first
+ * service's healthcheck where no shell reads a file, a credential in a config it mounts.
+ */
+function plantCanaries(copy: string, file: string): { canaries: string[] } {
+  const canary = (tag: string): string => `Cnry${tag}${Math.random().toString(36).slice(2, 10)}Q7`;
+  const [inLabel, inVariable, inHealthcheck, inConfig] = [canary('L'), canary('V'), canary('H'), canary('C')];
+  const services = Object.keys(loadComposeProject({ cwd: copy, files: [file], environment }).model.services);
+  const lines = ['services:'];
+  services.forEach((service, index) => {
+    lines.push(`  ${JSON.stringify(service)}:`, '    labels:', `      planes.canary.credential: "postgres://app:${inLabel}@db/app"`, '      planes.canary.variable: "${PLANES_CANARY_TOKEN}"');
+    if (index === 0) lines.push('    healthcheck:', `      test: ["CMD", "redis-cli", "-a", "${inHealthcheck}", "ping"]`, '    configs: [planes_canary]');
+  });
+  lines.push('configs:', '  planes_canary:', `    content: "url=https://admin:${inConfig}@db.internal/x"`);
+  writeFileSync(join(copy, PLANTED_FILE), `${lines.join('\n')}\n`);
+  const dotenv = join(copy, '.env');
+  writeFileSync(dotenv, `${existsSync(dotenv) ? `${readFileSync(dotenv, 'utf8').replace(/\n?$/, '\n')}` : ''}PLANES_CANARY_TOKEN=${inVariable}\n`);
+  return { canaries: [inLabel, inVariable, inHealthcheck, inConfig] };
+}
 
 /** Weak values (equal to a user name, an image name…) are proved moved by a run where they are canaries. */
 function expectCanariesOnlyInSecretFiles(dir: string, file: string, weak: readonly InputSecret[]): void {

@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { judgeSetting, writtenIn, type Setting } from '../../src/judge/index.js';
 import { loadComposeProject, originOf } from '../../src/compose/index.js';
-import { classifyName } from '../../src/judge/names.js';
+import { classifyName } from '../../src/redact/names.js';
 import type { SourcePosition } from '../../src/errors.js';
 
 /** What the test runs Compose and planes with: the tools' own variables, nothing that could interpolate. */

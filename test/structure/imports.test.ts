@@ -19,6 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['errors.ts', 'layout.ts', 'swarm-format.ts'],
   ['fs'],
   ['yaml'],
+  ['redact'],
   ['compose'],
   ['dockerfile'],
   ['report'],

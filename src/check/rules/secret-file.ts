@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
-import { formatComposePath, originOf } from '../../compose/index.js';
+import { type ComposeOrigin, formatComposePath, originOf, shownEntry } from '../../compose/index.js';
 import type { SourcePosition } from '../../errors.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
@@ -23,7 +23,7 @@ export const secretFileRule: Rule = {
       const report = (message: string): void => {
         findings.push({ ...secret.position, service: null, key: secret.name, path: formatComposePath(['secrets', secret.name, 'file']), message });
       };
-      const shown = context.display(secret.path);
+      const shown = shownEntry(context.display(secret.path), secret.origin);
       const stats = statOf(secret.path);
       if (stats === undefined) {
         report(`${shown}, the file of secret ${secret.name}, does not exist; ${context.manifest ? 'run planes setup' : `create it (chmod 600 ${shown}) and keep it out of git`}`);
@@ -49,6 +49,8 @@ interface FileSecret {
   path: string;
   /** The `file:` value. */
   position: SourcePosition;
+  /** How the `file:` was written: messages hide a path filled in from a secret-named variable. */
+  origin: ComposeOrigin | undefined;
 }
 
 function fileSecrets(context: CheckContext): FileSecret[] {
@@ -60,7 +62,7 @@ function fileSecrets(context: CheckContext): FileSecret[] {
     const path = (definition as Record<string, unknown>)['file'];
     if (typeof path !== 'string') continue;
     const origin = originOf(definition, 'file');
-    secrets.push({ name, path, position: origin?.value ?? { file: context.project.files[0] ?? '.', line: 1, column: 1 } });
+    secrets.push({ name, path, position: origin?.value ?? { file: context.project.files[0] ?? '.', line: 1, column: 1 }, origin });
   }
   return secrets;
 }

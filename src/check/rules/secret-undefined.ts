@@ -1,4 +1,4 @@
-import { type ComposePath, formatComposePath, type MountedResource, originOf } from '../../compose/index.js';
+import { type ComposePath, formatComposePath, type MountedResource, originOf, shownEntry } from '../../compose/index.js';
 import type { SourcePosition } from '../../errors.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
@@ -25,14 +25,15 @@ export const secretUndefinedRule: Rule = {
         mounts?.forEach((mount, index) => {
           if (names.has(mount.source)) return;
           const { file, line, column } = positionOf(context, mounts, index);
+          const name = shownEntry(mount.source, originOf(mount, 'source') ?? originOf(mounts, index));
           findings.push({
             file,
             line,
             column,
             service,
-            key: mount.source,
+            key: name,
             path: formatComposePath([...path, index]),
-            message: `${where} uses the secret ${mount.source}, which no top-level secrets: entry defines; define it there (file:, environment: or external:) or correct the name`,
+            message: `${where} uses the secret ${name}, which no top-level secrets: entry defines; define it there (file:, environment: or external:) or correct the name`,
           });
         });
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyName, splitNameWords } from '../../src/judge/names.js';
+import { classifyName, splitNameWords } from '../../src/redact/names.js';
 
 interface Row {
   name: string;

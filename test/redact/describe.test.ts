@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeValue, redact } from '../../src/judge/redact.js';
+import { describeValue, redact } from '../../src/redact/describe.js';
 
 const MASK = '*'.repeat(11);
 

@@ -97,7 +97,8 @@ const URL_AUTHORITY = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/([^\s
 const GO_MYSQL_DSN = /(?<![^\s"'=])[^\s:@/"'=]{1,100}:([^\s@"']{1,200})@(?:tcp|unix)\(/dg;
 const AUTHORIZATION_HEADER = /(?<![A-Za-z0-9_-])(?:proxy-)?authorization["']?[ \t]*[:=][ \t]*["']?(?:(basic|bearer|token|negotiate|apikey)[ \t]+)?([^\s"',;]+)/dgi;
 const BARE_SCHEME_CREDENTIALS = /(?<![A-Za-z0-9_-])(basic|bearer)[ \t]+([A-Za-z0-9._~+/=-]{8,4096})(?![A-Za-z0-9._~+/=-])/dgi;
-const KEY_VALUE = /(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*=(?!=)[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s;&"']+))/dg;
+// An unquoted value stops at `,` too: mount options list `username=me,password=…`.
+const KEY_VALUE = /(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_.-]{0,99})[ \t]*=(?!=)[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s;&,"']+))/dg;
 const JSON_FIELD = /"([A-Za-z_][A-Za-z0-9_.-]{0,99})"[ \t\r\n]*:[ \t\r\n]*"((?:[^"\\\n]|\\.){0,4096})"/dg;
 const AUTHORIZATION_SCHEMES = new Set(['basic', 'bearer', 'token', 'negotiate', 'apikey']);
 const PORT_THEN_QUERY = /^[0-9]{1,5}(?:[?#]|$)/;
@@ -114,7 +115,7 @@ export function detectCredentials(value: string): CredentialMatch[] {
   for (const format of CREDENTIAL_FORMATS) {
     if (!format.keywords.some((keyword) => value.includes(keyword))) continue;
     for (const span of regexSpans(format.pattern, value)) {
-      if (isPlaceholder(value.slice(span.start, span.end))) continue;
+      if (looksLikePlaceholder(value.slice(span.start, span.end))) continue;
       addUnlessOverlapping(matches, { id: format.id, description: format.description, severity: format.severity, ...span });
     }
   }
@@ -123,7 +124,7 @@ export function detectCredentials(value: string): CredentialMatch[] {
     // `postgres://app:${DB_PASSWORD}@db` as the container sees it: the name of a secret, not one.
     if (DOCUMENTED_EXAMPLES.has(password) || ONLY_A_REFERENCE.test(password)) continue;
     // A placeholder in a password slot still marks where a secret goes (leak case 11).
-    if (isPlaceholder(password)) slot.severity = 'warning';
+    if (looksLikePlaceholder(password)) slot.severity = 'warning';
     addUnlessOverlapping(matches, slot);
   }
   return matches.sort((a, b) => a.start - b.start);
@@ -259,8 +260,17 @@ const PLACEHOLDER_MARKS: readonly RegExp[] = [
   new RegExp(`(?<![A-Za-z])(?:${inThreeCasings(['here'])})$`), // key-here, TOKEN_HERE
 ];
 
-/** Whether a value only stands in for a secret (`changeme`, `<token>`, AWS's documented example key). */
+/**
+ * Whether a value only stands in for a secret (`changeme`, `<token>`, AWS's documented example
+ * key). A value that holds a credential is no stand-in, whatever else it holds: the password of
+ * `https://admin:pw@host.example.com` is real, though the host is an example.
+ */
 export function isPlaceholder(value: string): boolean {
+  return looksLikePlaceholder(value) && !detectCredentials(value).some((match) => match.severity === 'error');
+}
+
+/** Whether a value bears the marks of a stand-in; for a credential itself, the only test. */
+function looksLikePlaceholder(value: string): boolean {
   const trimmed = value.trim();
   if (trimmed === '') return false;
   if (DOCUMENTED_EXAMPLES.has(trimmed) || PLACEHOLDER_VALUES.has(trimmed.toLowerCase())) return true;

@@ -8,7 +8,8 @@ import {
   isPlaceholder,
   looksLikeFilePath,
   type CredentialSeverity,
-} from '../../src/judge/values.js';
+} from '../../src/redact/values.js';
+import { judgeSetting } from '../../src/judge/index.js';
 
 // Test tokens are built, never pasted: each has the shape of its format and a body that
 // spells out that it is synthetic. No real credential appears in this file.
@@ -212,6 +213,24 @@ describe('isPlaceholder', () => {
       expect(isPlaceholder(value)).toBe(false);
     },
   );
+
+  it.each(['https://admin:pw@host', 'https://admin:pw@host.example.com', 'postgres://app:pw@db.example.org/shop', 'https://admin:pw@your-host', 'Authorization: Bearer Xk9mP2vQ7rTz4Lw8Nc1 # example'])(
+    'a value holding a credential is no placeholder, whatever else it holds: %j',
+    (value) => {
+      expect(isPlaceholder(value)).toBe(false);
+      expect(judgeSetting({ place: 'environment', name: 'DB_PASSWORD', value })).toMatchObject({ severity: 'error', kind: 'secret-named-literal' });
+    },
+  );
+
+  it('reads a mount option list as separate key=value pairs: the password after a comma is found', () => {
+    const value = 'username=me,password=Xk9mP2vQ7rTz,uid=1000';
+    expect(detectCredentials(value).map((match) => value.slice(match.start, match.end))).toEqual(['Xk9mP2vQ7rTz']);
+  });
+
+  it('still calls a credential-shaped value a placeholder when its secret part is one', () => {
+    expect(isPlaceholder('https://admin:changeme@host.example.com')).toBe(true);
+    expect(isPlaceholder('sk-your-key-here')).toBe(true);
+  });
 });
 
 describe('isHarmlessValue', () => {
