@@ -76,20 +76,20 @@ function asciiLower(text: string): string {
 export function occurrences(text: string, canary: string): Occurrence[] {
   const found: Occurrence[] = [];
   const covered = (offset: number) => found.some((o) => offset >= o.offset && offset < o.offset + o.length);
-  const runs = (haystack: string, needle: string, suffix: string) => {
-    for (let start = 0; start + MIN_LEAKED_CHARS <= needle.length; start++) {
-      const window = needle.slice(start, start + MIN_LEAKED_CHARS);
-      for (let at = haystack.indexOf(window); at !== -1; at = haystack.indexOf(window, at + 1)) {
-        if (covered(at)) continue;
-        let length = MIN_LEAKED_CHARS;
-        while (start + length < needle.length && haystack[at + length] === needle[start + length]) length++;
-        const what = length === needle.length ? `the whole canary (${needle.length} chars)` : `characters ${start + 1}–${start + length} of the canary`;
-        found.push({ offset: at, length, form: `${what}${suffix}` });
-      }
+  // Compared without case, so that each run is found whole, then told apart by its case.
+  const haystack = asciiLower(text);
+  const needle = asciiLower(canary);
+  for (let start = 0; start + MIN_LEAKED_CHARS <= needle.length; start++) {
+    const window = needle.slice(start, start + MIN_LEAKED_CHARS);
+    for (let at = haystack.indexOf(window); at !== -1; at = haystack.indexOf(window, at + 1)) {
+      if (covered(at)) continue;
+      let length = MIN_LEAKED_CHARS;
+      while (start + length < needle.length && haystack[at + length] === needle[start + length]) length++;
+      const what = length === canary.length ? `the whole canary (${canary.length} chars)` : `characters ${start + 1}–${start + length} of the canary`;
+      const sameCase = text.slice(at, at + length) === canary.slice(start, start + length);
+      found.push({ offset: at, length, form: sameCase ? what : `${what}, in another case` });
     }
-  };
-  runs(text, canary, '');
-  runs(asciiLower(text), asciiLower(canary), ', in another case');
+  }
   for (const { form, text: encoded } of encodedForms(canary)) {
     for (let at = text.indexOf(encoded); at !== -1; at = text.indexOf(encoded, at + 1)) {
       if (!covered(at)) found.push({ offset: at, length: encoded.length, form: `the canary in ${form}` });
