@@ -17,6 +17,8 @@ import { filledByOf } from './shown.js';
 export interface IncludedProject {
   /** Absolute; the first is the main file, the others override it. */
   files: string[];
+  /** How messages name each of the files: hidden where a secret-named variable filled the path. */
+  shown?: string[];
   projectDirectory: string;
   environment: ProjectEnvironment;
   /** The main files of the including projects, outermost first, to refuse include cycles. */
@@ -52,7 +54,13 @@ export function applyInclude(model: ComposeModel, context: IncludeContext): Comp
     }
     const projectDirectory = typeof entry['project_directory'] === 'string' ? entry['project_directory'] : dirname(main);
     const imported = context.load(
-      { files, projectDirectory, environment: context.environment.withEnvFiles(envFilesOf(entry, projectDirectory, reference, context)), chain: [...context.chain, main] },
+      {
+        files,
+        shown: files.map((file, position) => showValue(context.display(file), filledByOf(originOf(files, position)))),
+        projectDirectory,
+        environment: context.environment.withEnvFiles(envFilesOf(entry, projectDirectory, reference, context)),
+        chain: [...context.chain, main],
+      },
       reference,
     );
     importResources(imported, model, result, reference);

@@ -101,10 +101,15 @@ class ProjectLoader {
     private readonly problems: LoadProblem[],
   ) {}
 
-  load(project: IncludedProject): ComposeModel {
+  /** `reference`: for an included project, the include entry that names it. */
+  load(project: IncludedProject, reference?: SourcePosition): ComposeModel {
     let model: ComposeModel = { services: {} };
-    for (const file of project.files) {
+    for (const [position, file] of project.files.entries()) {
       const display = this.display(file);
+      // Checked before reading, so that the message names the file as the include entry may show it.
+      if (reference !== undefined && !isFile(file)) {
+        throw new InputError(reference, `the compose file ${project.shown?.[position] ?? display} that this include names does not exist or is not a regular file: create it, or correct the path`);
+      }
       const normalizer = new Normalizer(project.projectDirectory, this.problems);
       for (const document of this.interpolatedDocuments(file, project.environment)) {
         const schemaProblems = validateComposeSchema(document);
@@ -112,7 +117,7 @@ class ProjectLoader {
         const included = applyInclude(normalizer.document(wellFormedPart(document, schemaProblems)), {
           environment: project.environment,
           chain: project.chain,
-          load: (includedProject) => this.load(includedProject),
+          load: (includedProject, includeEntry) => this.load(includedProject, includeEntry),
           envFile: this.envFile,
           display: this.display,
         });

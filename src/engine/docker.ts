@@ -88,6 +88,9 @@ interface SwarmInfo {
 
 /** Connects and checks that the engine answers; with `swarmManager`, that it manages a Swarm. */
 export async function connectEngine(options: { swarmManager?: boolean } = {}): Promise<Engine> {
+  // Every answer of the engine may hold a secret (a container's Env, a service spec): nothing may log them.
+  const logged = secretLoggingProblem();
+  if (logged) throw new EngineError(logged);
   const engine = engineClient();
   try {
     await engine.docker.ping();

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { readFileBytes } from '../fs/index.js';
-import { maskCredentials } from '../redact/index.js';
+import { classifyName, describeValue, maskCredentials } from '../redact/index.js';
 import { printable } from '../report/index.js';
 import { secretLoggingProblem } from './docker.js';
 import { secretFile } from '../layout.js';
@@ -93,11 +93,26 @@ function runCommand(secret: string, command: string, root: string, env: NodeJS.P
         return;
       }
       const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
-      const said = lastWords(stderr.toString('utf8'));
+      const said = lastWords(maskVariables(stderr.toString('utf8'), env));
       reject(new SourceError(`secret ${secret}: its source command ${shown} ${status}${said ? `; it said:\n${said}` : ' and printed nothing on stderr'}`));
     });
   });
 }
+
+/**
+ * The text with the value of every secret-named variable of `env` masked: a source command
+ * runs with planes' environment, and one that fails may say its token (`vault: token … denied`).
+ */
+function maskVariables(text: string, env: NodeJS.ProcessEnv): string {
+  const values = Object.entries(env)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].length >= MASKED_VALUE_LENGTH && classifyName(entry[0]).secret)
+    .map(([, value]) => value)
+    .sort((a, b) => b.length - a.length);
+  return values.reduce((masked, value) => masked.split(value).join(`<${describeValue(value)}>`), text);
+}
+
+/** Shorter values would be found in unrelated text by chance. */
+const MASKED_VALUE_LENGTH = 8;
 
 /** The last lines of a command's stderr, credentials masked, cut to a few hundred characters, control characters replaced. */
 function lastWords(stderr: string): string {

@@ -1,9 +1,9 @@
 import { posix, win32 } from 'node:path';
 import { isSecretFilePath, STAGING_DIR } from '../fs/index.js';
-import { classifyName, detectCredentials } from '../judge/index.js';
+import { classifyName, detectCredentials, describeValue, judgeCommandLine, judgeSetting, verdictProblem } from '../judge/index.js';
 import { COMMON_ENV_FILE, environmentEnvFile, GITIGNORE, MANIFEST_FILE, secretExampleFile } from '../layout.js';
 import { configValueIn, environmentNames, isPerEnvironment, secretMounts } from './model.js';
-import type { Manifest } from './schema.js';
+import { PASS_THROUGH_KEYS, type Manifest } from './schema.js';
 import type { YamlPath } from './locate.js';
 
 export interface SemanticProblem {
@@ -27,6 +27,7 @@ const checks: Check[] = [
   perEnvironmentKeysAreEnvironments,
   serviceReferencesExist,
   noSecretInBuildArgs,
+  noSecretPassedThrough,
   secretMountsDoNotCollide,
 ];
 
@@ -187,6 +188,77 @@ function noSecretInBuildArgs(manifest: Manifest): SemanticProblem[] {
     }
   }
   return problems;
+}
+
+const PASSED_THROUGH_ADVICE = 'planes writes this key into the compose files as it is: declare the secret under secrets:, mount it, and have the service read it from /run/secrets';
+
+/**
+ * Keys planes passes through to the compose files unchanged (labels, command lines, anything
+ * else a service may carry, in every environment's overrides): judged as the checker judges
+ * them, so that a generated file never holds a secret the manifest wrote there.
+ */
+function noSecretPassedThrough(manifest: Manifest): SemanticProblem[] {
+  return Object.entries(manifest.services).flatMap(([name, service]) => {
+    const base: YamlPath = ['services', name];
+    const overrides = Object.entries(service.overrides ?? {}).map(([environment, values]) => ({ values: values as Record<string, unknown>, path: [...base, 'overrides', environment] }));
+    return [{ values: service as Record<string, unknown>, path: base }, ...overrides].flatMap(({ values, path }) =>
+      PASS_THROUGH_KEYS.flatMap((key) => (values[key] === undefined || values[key] === null ? [] : passedThroughProblems(key, values[key], [...path, key]))),
+    );
+  });
+}
+
+function passedThroughProblems(key: string, value: unknown, path: YamlPath): SemanticProblem[] {
+  if (key === 'labels') return labelProblems(value, path);
+  if (key === 'deploy' && isRecord(value) && value['labels'] !== undefined) {
+    const { labels, ...rest } = value;
+    return [...labelProblems(labels, [...path, 'labels']), ...passedThroughProblems('deploy-rest', rest, path)];
+  }
+  if ((key === 'command' || key === 'entrypoint') && isCommandLine(value)) return commandProblems(key, value, path);
+  if (key === 'healthcheck' && isRecord(value) && isCommandLine(value['test'])) {
+    const { test, ...rest } = value;
+    return [...commandProblems('healthcheck.test', test, [...path, 'test']), ...passedThroughProblems('healthcheck-rest', rest, path)];
+  }
+  return credentialProblems(value, path);
+}
+
+function labelProblems(labels: unknown, path: YamlPath): SemanticProblem[] {
+  const entries: [string, unknown, YamlPath][] = Array.isArray(labels)
+    ? labels.map((item, index) => {
+        const text = String(item);
+        const equals = text.indexOf('=');
+        return [equals === -1 ? text : text.slice(0, equals), equals === -1 ? '' : text.slice(equals + 1), [...path, index]];
+      })
+    : isRecord(labels)
+      ? Object.entries(labels).map(([name, value]) => [name, value, [...path, name]])
+      : [];
+  return entries.flatMap(([name, value, at]) => {
+    const verdict = typeof value === 'object' ? undefined : judgeSetting({ place: 'label', name, value: String(value ?? '') });
+    return verdict?.severity === 'error' ? [{ path: at, message: `${verdictProblem(verdict)}; ${PASSED_THROUGH_ADVICE}` }] : [];
+  });
+}
+
+function commandProblems(field: string, value: string | readonly string[], path: YamlPath): SemanticProblem[] {
+  const verdicts = judgeCommandLine({ field, value, written: [] }).filter((verdict) => verdict.severity === 'error');
+  return verdicts.map((verdict) => ({ path: verdict.argument === null ? path : [...path, verdict.argument], message: `${verdictProblem(verdict)}; ${PASSED_THROUGH_ADVICE}` }));
+}
+
+/** Any other value: a credential in any string of it. */
+function credentialProblems(value: unknown, path: YamlPath): SemanticProblem[] {
+  if (typeof value === 'string') {
+    const match = detectCredentials(value).find((found) => found.severity === 'error');
+    return match === undefined ? [] : [{ path, message: `holds a secret: ${match.description} (${describeValue(value.slice(match.start, match.end))}); ${PASSED_THROUGH_ADVICE}` }];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => credentialProblems(item, [...path, index]));
+  if (isRecord(value)) return Object.entries(value).flatMap(([key, item]) => credentialProblems(item, [...path, key]));
+  return [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isCommandLine(value: unknown): value is string | string[] {
+  return typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'));
 }
 
 function secretMountsDoNotCollide(manifest: Manifest): SemanticProblem[] {

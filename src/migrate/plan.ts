@@ -4,7 +4,7 @@
  * service, and define the secrets and build secrets with the values that go to secrets/*.txt.
  */
 import { COMMON_ENV_FILE, DEFAULT_ENVIRONMENTS, MANIFEST_FILE, secretFile } from '../layout.js';
-import { classifyName, describeValue, detectCredentials, isPlaceholder, judgeConfigText, judgeConfigVariable, verdictProblem } from '../judge/index.js';
+import { classifyName, describeValue, detectCredentials, isPlaceholder, judgeConfigText, judgeConfigVariable, judgeSetting, verdictProblem } from '../judge/index.js';
 import { displayPath, readTextFile } from '../fs/index.js';
 import { envFiles, rewriteConfigFiles } from '../generate/index.js';
 import { manifestSchema } from '../manifest/index.js';
@@ -77,6 +77,10 @@ export function planMigration(source: Source, options: PlanOptions): MigrationPl
 /** The values of the input the judgement calls secrets: each setting in the secret plane, each compose secret. */
 function inputSecrets(source: Source, classified: readonly Classified[]): GuardTexts['secrets'] {
   return [
+    // A secret of the project's .env may be used anywhere interpolation reaches: a path, a name, a key.
+    ...source.project.projectEnv.entries.flatMap((entry) =>
+      entry.value !== undefined && judgeSetting({ place: 'env-file', name: entry.key, value: entry.value })?.severity === 'error' ? [{ value: entry.value, from: `${entry.key} of the project's env file` }] : [],
+    ),
     ...classified.flatMap(({ setting, verdict }) => (verdict.plane === 'secret' && setting.value !== undefined ? [{ value: setting.value, from: `${setting.service}.${setting.key}` }] : [])),
     ...[...source.secrets.values()].flatMap((secret) => (secret.value === undefined ? [] : [{ value: secret.value.toString('utf8'), from: `the compose secret ${secret.name}` }])),
   ];

@@ -4,7 +4,7 @@
  * values of the compose secrets it already has.
  */
 import { resolve } from 'node:path';
-import { type ComposeProject, type ComposeService, type DotenvEntry, type EnvFileRead, type EnvSource, loadComposeProject, type LoadOptions, originOf, originsOf, type VariableReference } from '../compose/index.js';
+import { type ComposeProject, type ComposeService, type DotenvEntry, type EnvFileRead, type EnvSource, loadComposeProject, type LoadOptions, originOf, originsOf, shownEntry, type VariableReference } from '../compose/index.js';
 import { displayPath, readFileBytes } from '../fs/index.js';
 import { type Place, type Setting, writtenIn } from '../judge/index.js';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
@@ -54,6 +54,7 @@ export function readSource(options: LoadOptions): Source {
     const [first] = project.problems;
     throw new InputError(first as SourcePosition, `${first?.message ?? 'cannot be read'}; planes migrate needs a compose setup that Compose itself accepts`);
   }
+  refuseUndefinedSecrets(project);
   const settings = Object.entries(project.model.services).flatMap(([name, service]) => [
     ...serviceSettings(project, display, name, service),
     ...buildArgs(project, name, service),
@@ -64,6 +65,25 @@ export function readSource(options: LoadOptions): Source {
     ...[...secrets.values()].flatMap((secret) => (secret.file ? [secret.file] : [])),
   ];
   return { project, settings, secrets, inputFiles };
+}
+
+/**
+ * A service or a build that uses a secret no top-level `secrets:` entry defines: Compose refuses
+ * the project, and migrate cannot name a secret it knows nothing of (the name may even be a
+ * value filled in from a secret variable: it is shown as messages show such values).
+ */
+function refuseUndefinedSecrets(project: ComposeProject): void {
+  const defined = new Set(Object.keys((project.model['secrets'] ?? {}) as object));
+  for (const [service, definition] of Object.entries(project.model.services)) {
+    for (const mounts of [definition.secrets ?? [], definition.build?.secrets ?? []]) {
+      mounts.forEach((mount, index) => {
+        if (defined.has(mount.source)) return;
+        const origin = originOf(mount, 'source') ?? originOf(mounts, index);
+        const at = origin?.value ?? { file: project.files[0] ?? '.', line: 1, column: 1 };
+        throw new InputError(at, `${service} uses the secret ${shownEntry(mount.source, origin)}, which no top-level secrets: entry defines, so Compose refuses the project; define it there or correct the name`);
+      });
+    }
+  }
 }
 
 /** Env files in order, later ones over earlier ones, then `environment` over them all, as Compose layers them. */

@@ -41,7 +41,8 @@ let tempBefore = new Map<string, Set<string>>();
 beforeAll(async () => {
   if (!existsSync(DIST)) throw new Error(`${DIST} is missing: build it with node scripts/build.mjs`);
   baseDir = mkdtempSync(join(tmpdir(), 'planes-canary-'));
-  const executable = [process.execPath, DIST];
+  // Through its shebang, as users run it: `node dist/planes.cjs` would let Node read an --env-file among the arguments.
+  const executable = [DIST];
   const options: RunOptions = { canary, executable, timeoutMs: RUN_TIMEOUT_MS, baseDir, generatedFiles: recordGeneratedFiles(executable, baseDir) };
   const started = Date.now();
   tempBefore = namesIn(SYSTEM_TEMP);

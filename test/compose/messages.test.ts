@@ -34,6 +34,7 @@ describe('loader messages about a value filled in from a secret-named variable',
     ['env_file as a string', 'services:\n  a:\n    image: x\n    env_file: "x/${DB_PASSWORD}.env"\n', /env file .* not found/],
     ['env_file.format', 'services:\n  a:\n    image: x\n    env_file: [{ path: app.env, format: "${DB_PASSWORD}" }]\n', /env file format ".*" is not one Compose reads/],
     ['include.env_file', 'include:\n  - path: sub.yaml\n    env_file: ["${DB_PASSWORD}"]\nservices:\n  a: { image: x }\n', /the env_file .* of this include does not exist/],
+    ['include.path', 'include:\n  - "${DB_PASSWORD}"\nservices:\n  a: { image: x }\n', /the compose file .* that this include names does not exist or is not a regular file/],
   ])('%s: hides the value and names the variable', (_, compose, message) => {
     const messages = messagesOf(compose, undefined, { 'app.env': 'A=1\n', 'sub.yaml': 'services:\n  s: { image: y }\n' });
     expect(messages).toHaveLength(1);

@@ -42,6 +42,20 @@ describe('engine errors', () => {
     expect(swarmProblem({ LocalNodeState: 'active', ControlAvailable: true }, 'e')).toBeUndefined();
   });
 
+  it.each([['DEBUG', '*'], ['DEBUG', 'modem'], ['NODE_DEBUG', 'net']])('talks to no engine while %s=%s would log its answers (a container\'s Env holds secrets)', async (variable, value) => {
+    withDockerHost('unix:///nonexistent/planes.sock');
+    const saved = process.env[variable];
+    process.env[variable] = value;
+    try {
+      const error = await connectEngine().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as Error).message).toMatch(new RegExp(`^${variable}=`));
+    } finally {
+      if (saved === undefined) delete process.env[variable];
+      else process.env[variable] = saved;
+    }
+  });
+
   it('fails with a usage error, not a stack trace, when no engine listens', async () => {
     withDockerHost('unix:///nonexistent/planes.sock');
     const error = await connectEngine().catch((e: unknown) => e);

@@ -77,6 +77,13 @@ describe('readSecretValue', () => {
     expect(error.message).not.toContain(token);
   });
 
+  it("masks, in a failing command's stderr, the values of the secret-named variables it runs with", async () => {
+    const token = 'Vq3nX8pL2wR7tK9mZ4bY6cH1';
+    const error = await failure(readSecretValue('s', { command: 'echo "vault: token $VAULT_TOKEN may not read secret/shop" >&2; exit 3' }, root, { PATH: process.env.PATH, VAULT_TOKEN: token, LOG_LEVEL: 'info' }));
+    expect(error.message).toMatch(/it said:\nvault: token <Vq\*+H1, 24 chars> may not read secret\/shop$/);
+    expect(error.message).not.toContain(token);
+  });
+
   it('cuts one endless line of stderr without showing a word cut in half', async () => {
     const error = await failure(readSecretValue('s', { command: 'printf "%0500d" 7 >&2; printf " tail of the reason" >&2; exit 1' }, root, { PATH: process.env.PATH }));
     const said = error.message.slice(error.message.indexOf('it said:\n') + 'it said:\n'.length);

@@ -140,6 +140,24 @@ const BAD: { name: string; text: string; message: RegExp; at: string }[] = [
     at: '7:21',
   },
   {
+    name: 'a credential in a label, which planes would write into the compose files',
+    text: MINIMAL + '    labels: { com.example.token: ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5 }\n',
+    message: /label com\.example\.token holds a secret: GitHub token .*\(gh\*+Y5, 40 chars\); planes writes this key into the compose files as it is/,
+    at: '7:15',
+  },
+  {
+    name: 'a password on a command line, in an environment override',
+    text: MINIMAL + '    overrides:\n      dev: { command: [redis-server, --requirepass, Zq8rT4mLw2xKp9] }\n',
+    message: /command puts on the command line a secret: .*; planes writes this key into the compose files as it is/,
+    at: '8:53',
+  },
+  {
+    name: 'a credential in another key passed through',
+    text: MINIMAL + '    volumes: ["https://admin:Zq8rT4mLw2xKp9@files.internal/share:/data"]\n',
+    message: /holds a secret: URL with a password/,
+    at: '7:15',
+  },
+  {
     name: 'a secret source with two kinds',
     text: MINIMAL + 'secrets:\n  s: { source: { env: A, file: b } }\n',
     message: /give exactly one of file:, env: or command:/,

@@ -164,6 +164,21 @@ function dotenvUsedIn(service: string, top = ''): (b: Builder) => void {
 
 const REFUSED: Expectation = { exitCode: 2 };
 
+/**
+ * An env_file that cannot be read is a finding of the check (rule `load`, exit 1, as a missing
+ * one is) that names it, and a refusal of migrate (exit 2), which needs a setup Compose accepts.
+ */
+function refusedEnvFile(shown: string): Expectation {
+  return {
+    check: (result, commandId) => {
+      if (commandId.startsWith('check')) {
+        return result.exitCode === 1 && result.stdout.includes(shown) && result.stdout.includes('load') ? [] : [`check must report env_file ${shown} as a load finding (exit 1), got exit ${String(result.exitCode)}`];
+      }
+      return result.exitCode === 2 ? [] : [`migrate must refuse env_file ${shown} (exit 2), got exit ${String(result.exitCode)}`];
+    },
+  };
+}
+
 /** Class 8: every value must reach config/common.env as written, or the manifest be refused. */
 function valuesAsWritten(written: Record<string, string>): Expectation & { for: string[] } {
   return {
@@ -529,8 +544,8 @@ export const INPUTS: readonly HostileInput[] = [
   },
 
   // 7. Not a file: each must end in bounded time with exit 2.
-  { id: 'env_file: /dev/zero', class: CLASSES.notAFile, families: ['check', 'migrate'], build: (b) => b.file('compose.yaml', compose('    env_file: /dev/zero\n')), expect: REFUSED },
-  { id: 'env_file a FIFO', class: CLASSES.notAFile, families: ['check', 'migrate'], build: (b) => (b.fifo('app.env'), b.file('compose.yaml', compose('    env_file: app.env\n'))), expect: REFUSED },
+  { id: 'env_file: /dev/zero', class: CLASSES.notAFile, families: ['check', 'migrate'], build: (b) => b.file('compose.yaml', compose('    env_file: /dev/zero\n')), expect: refusedEnvFile('/dev/zero') },
+  { id: 'env_file a FIFO', class: CLASSES.notAFile, families: ['check', 'migrate'], build: (b) => (b.fifo('app.env'), b.file('compose.yaml', compose('    env_file: app.env\n'))), expect: refusedEnvFile('app.env') },
   { id: '.env a FIFO', class: CLASSES.notAFile, families: ['check', 'migrate'], build: (b) => (b.fifo('.env'), b.file('compose.yaml', compose(ENV_DB_PASSWORD))) },
   { id: 'the compose file a FIFO', class: CLASSES.notAFile, families: ['check', 'migrate'], build: (b) => b.fifo('compose.yaml'), expect: REFUSED },
   { id: 'the manifest a FIFO', class: CLASSES.notAFile, families: ['generate', 'setup', 'plan', 'check'], build: (b) => b.fifo('compose/stack.yaml'), expect: REFUSED },
