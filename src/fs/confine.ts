@@ -12,6 +12,7 @@ import { SECRETS_DIR } from '../layout.js';
 import { displayPath } from './display.js';
 import { errorCode, fileFailure } from './failure.js';
 import { readSecretFile } from './private.js';
+import { kindOf } from './read.js';
 
 export interface PlannedWrite {
   /** Absolute, or relative to the project root. */
@@ -222,11 +223,3 @@ function parentOf(path: string): string {
   return resolve(path, '..');
 }
 
-function kindOf(stat: Stats): string {
-  if (stat.isDirectory()) return 'a directory';
-  if (stat.isFile()) return 'a file';
-  if (stat.isSymbolicLink()) return 'a symbolic link';
-  if (stat.isFIFO()) return 'a named pipe (FIFO)';
-  if (stat.isSocket()) return 'a socket';
-  return 'a device';
-}

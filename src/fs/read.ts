@@ -59,8 +59,11 @@ export function notARegularFile(path: string): string | undefined {
   }
 }
 
-function kindOf(stats: Stats): string {
+/** What a file is, as messages say it: `a directory`, `a FIFO (named pipe)`, `a character device`… */
+export function kindOf(stats: Stats): string {
+  if (stats.isFile()) return 'a file';
   if (stats.isDirectory()) return 'a directory';
+  if (stats.isSymbolicLink()) return 'a symbolic link';
   if (stats.isFIFO()) return 'a FIFO (named pipe)';
   if (stats.isCharacterDevice()) return 'a character device';
   if (stats.isBlockDevice()) return 'a block device';

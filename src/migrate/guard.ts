@@ -13,7 +13,6 @@
  */
 import { relative, sep } from 'node:path';
 import { describeValue, isHarmlessValue, isPlaceholder } from '../judge/index.js';
-import type { PlannedWrite } from '../fs/index.js';
 import { secretFile } from '../layout.js';
 import { KnownSecrets, type KnownSecret } from './known-secrets.js';
 import type { MigrationPlan } from './plan.js';

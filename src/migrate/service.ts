@@ -277,7 +277,7 @@ function planPassThrough(
   const { definition } = input;
   const settings: Record<string, unknown> = {};
   const texts: GuardTexts = { secrets: [], ordinary: [] };
-  for (const [key, value] of Object.entries(definition)) {
+  for (const key of Object.keys(definition)) {
     if (MANAGED.has(key) || key.startsWith('x-')) continue;
     if (!PASS_THROUGH.has(key)) {
       review('blocker', `${key}: the manifest cannot express this key (it is not among PASS_THROUGH_KEYS); left out`);

@@ -56,7 +56,7 @@ describe('something other than a file where an output goes', () => {
     rmSync(join(root, 'config', 'prod.env'));
     run('mkfifo', [join(root, 'config', 'prod.env')], root);
     const before = snapshot(root);
-    expectRefused(planes(['generate'], root), /config\/prod\.env is a named pipe \(FIFO\), where planes writes a file/);
+    expectRefused(planes(['generate'], root), /config\/prod\.env is a FIFO \(named pipe\), where planes writes a file/);
     expectUntouched(root, before);
   });
 
