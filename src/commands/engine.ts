@@ -10,6 +10,7 @@ import {
   type Engine,
   externalSecrets,
   missingSecrets,
+  pruneStackConfigs,
   pushSecrets,
   RESOLVE_IMAGE,
   type ResolveImage,
@@ -81,7 +82,9 @@ type DeployOptions = EnvOptions & { push?: boolean; resolveImage: ResolveImage }
 function registerDeployCommand(program: Command, responder: Responder): void {
   program
     .command('deploy')
-    .description('check (or push) the external secrets, then docker stack deploy the stack file of the environment')
+    .description(
+      'check (or push) the external secrets, docker stack deploy the stack file of the environment, then remove the configs of the stack no service uses any more',
+    )
     .option(...ENV_OPTION)
     .option(...MANIFEST_OPTION)
     .option('--push', 'create missing secrets from their sources first (planes secrets push)')
@@ -103,11 +106,17 @@ async function deploy(options: DeployOptions, stream: Responder['stream']): Prom
   const file = target.loaded.manifest.environments[target.environment]!.file;
   const drift = stackFileDrift(target.root, file, stackFileContent(target.loaded, target.root, target.environment));
   if (drift !== undefined) return outcome({ stderr: lines([`planes: ${drift}`]) }, 1);
-  const preflight = await deployPreflight(await connectEngine({ swarmManager: true }), target, options.push === true);
+  const engine = await connectEngine({ swarmManager: true });
+  const preflight = await deployPreflight(engine, target, options.push === true);
   if (preflight.exitCode !== 0) return preflight;
   // docker's output follows on the same terminal: what planes checked must come before it.
   stream(preflight);
-  return outcome({}, await runDocker(stackDeployArgs(file, target.loaded.manifest.name, options.resolveImage), target.root));
+  const stack = target.loaded.manifest.name;
+  const deployed = await runDocker(stackDeployArgs(file, stack, options.resolveImage), target.root);
+  if (deployed !== 0) return outcome({}, deployed);
+  // A changed config file was deployed as a new config (its name carries the content digest): the old one goes.
+  const removed = await pruneStackConfigs(engine, stack);
+  return outcome({ stdout: lines(removed.map((name) => `removed config ${name}: no service of the stack uses it any more`)) }, 0);
 }
 
 /** `secrets verify`, or with --push `secrets push`: the external secrets the stack file needs must all be there. */

@@ -5,6 +5,7 @@ import { externalSecretName, type Manifest, type ManifestService, PASS_THROUGH_K
 import { generatedHeader } from './header.js';
 import { isPlainObject, mergeOverride } from './merge.js';
 import { composeYaml } from './yaml-output.js';
+import { CONFIG_DIGESTS_LABEL, configDigestsLabel, rollingConfigName } from './config-digests.js';
 import { acceptedSince, IGNORED, INSTEAD, SERVICE, SERVICE_EXTENSIONS } from '../swarm-format.js';
 
 export type Target = 'compose' | 'swarm';
@@ -20,7 +21,8 @@ const STACK_FORMAT_MINOR = 8;
 
 const RESTART_CONDITIONS: Record<string, string> = { no: 'none', always: 'any', 'unless-stopped': 'any', 'on-failure': 'on-failure' };
 
-export function composeFile(manifest: Manifest, environment: string, manifestFile: string, root: string): GeneratedCompose {
+/** `configDigests`: the content digest of each file config that rolls (config-digests.ts). */
+export function composeFile(manifest: Manifest, environment: string, manifestFile: string, root: string, configDigests: ReadonlyMap<string, string>): GeneratedCompose {
   const { target, file } = manifest.environments[environment]!;
   const fromHere = relativeTo(resolve(root, dirname(file)), root);
   const notes: string[] = [];
@@ -35,7 +37,7 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     const given = passThroughOf(service, environment);
     // A bind mount's host path is relative to the project root in the manifest, to its directory here.
     if (Array.isArray(given['volumes'])) given['volumes'] = rewriteVolumeSources(given['volumes'], fromHere);
-    const passThrough = target === 'swarm' ? toSwarm(name, given, notes) : given;
+    const passThrough = target === 'swarm' ? toSwarm(name, given, notes) : withConfigDigests(given, configDigests);
     const owned = mounts.filter((m) => m.uid || m.gid || (m.mode && (parseInt(m.mode, 8) & 0o077) !== 0)).map((m) => m.secret);
     if (target === 'compose' && owned.length > 0) {
       notes.push(`${name}: uid/gid and a group- or world-readable mode of ${owned.join(', ')} apply in Swarm only (Compose bind-mounts secret files as they are on the host)`);
@@ -67,13 +69,41 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     ...(manifest.volumes ? { volumes: manifest.volumes } : {}),
     ...(manifest.networks ? { networks: manifest.networks } : {}),
-    ...(manifest.configs ? { configs: rewriteConfigFiles(manifest.configs, fromHere) } : {}),
+    ...(manifest.configs ? { configs: topLevelConfigs(manifest, target, configDigests, fromHere) } : {}),
   };
   const usage =
     target === 'swarm'
       ? [`Swarm stack file of the ${environment} environment: docker stack deploy -c ${file} ${manifest.name}`, 'Create its external secrets first: planes secrets push --env ' + environment]
       : [`Compose file of the ${environment} environment: docker compose -f ${file} up --build`];
   return { content: composeYaml(document, generatedHeader(manifestFile, usage)), notes };
+}
+
+/** In Swarm, a file config is named after its content, so that a changed file is a new config. */
+function topLevelConfigs(manifest: Manifest, target: Target, digests: ReadonlyMap<string, string>, fromHere: PathFrom): Record<string, unknown> {
+  const configs = rewriteConfigFiles(manifest.configs ?? {}, fromHere);
+  if (target !== 'swarm') return configs;
+  return Object.fromEntries(
+    Object.entries(configs).map(([name, config]) => {
+      const digest = digests.get(name);
+      return [name, digest === undefined ? config : { ...(config as object), name: rollingConfigName(manifest.name, name, digest) }];
+    }),
+  );
+}
+
+/** In dev, the digests of the file configs a service mounts, in a label: a changed file recreates its containers. */
+function withConfigDigests(keys: Record<string, unknown>, digests: ReadonlyMap<string, string>): Record<string, unknown> {
+  const mounted = Array.isArray(keys['configs']) ? keys['configs'].map(configSource).filter((source): source is string => source !== undefined) : [];
+  const value = configDigestsLabel(mounted, digests);
+  if (value === undefined) return keys;
+  const labels = keys['labels'];
+  if (Array.isArray(labels)) return { ...keys, labels: [...labels, `${CONFIG_DIGESTS_LABEL}=${value}`] };
+  return { ...keys, labels: { ...(isPlainObject(labels) ? labels : {}), [CONFIG_DIGESTS_LABEL]: value } };
+}
+
+function configSource(entry: unknown): string | undefined {
+  if (typeof entry === 'string') return entry;
+  const source = isPlainObject(entry) ? entry['source'] : undefined;
+  return typeof source === 'string' ? source : undefined;
 }
 
 function passThroughOf(service: ManifestService, environment: string): Record<string, unknown> {

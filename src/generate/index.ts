@@ -2,6 +2,7 @@ import { isFile, readTextFile } from '../fs/index.js';
 import { join } from 'node:path';
 import { environmentNames, type LoadedManifest, ManifestError } from '../manifest/index.js';
 import { composeFile } from './compose.js';
+import { configDigests } from './config-digests.js';
 import { formatDrift } from './drift.js';
 import { envFiles } from './env-files.js';
 import { secretExamples } from './examples.js';
@@ -24,19 +25,22 @@ export interface Generation {
 
 /**
  * Every file the manifest determines, in a fixed order: same manifest, same bytes.
- * `root` is only read for .gitignore, which planes appends to but does not own.
+ * `root` is only read for .gitignore, which planes appends to but does not own, and for the
+ * content digests of file configs (config-digests.ts).
  */
 export function generate(loaded: LoadedManifest, root: string): Generation {
   const { manifest, file } = loaded;
   const manifestFile = file.split('\\').join('/');
   const env = envFiles(manifest, manifestFile);
-  if (env.problems.length > 0) {
-    throw new ManifestError(env.problems.map(({ path, message }) => ({ position: loaded.locate(path), message })));
+  const configs = configDigests(manifest.name, manifest.configs, root);
+  const problems = [...env.problems, ...configs.problems];
+  if (problems.length > 0) {
+    throw new ManifestError(problems.map(({ path, message }) => ({ position: loaded.locate(path), message })));
   }
   const files: GeneratedFile[] = [];
-  const notes: string[] = [];
+  const notes: string[] = [...configs.notes];
   for (const environment of environmentNames(manifest)) {
-    const compose = composeFile(manifest, environment, manifestFile, root);
+    const compose = composeFile(manifest, environment, manifestFile, root, configs.digests);
     files.push({ path: manifest.environments[environment]!.file, content: compose.content });
     notes.push(...compose.notes);
   }

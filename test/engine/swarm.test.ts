@@ -3,6 +3,7 @@ import { convergence } from '../../src/engine/converge.js';
 import { pruneCandidates } from '../../src/engine/prune.js';
 import { pushDecision } from '../../src/engine/push.js';
 import { specWithSecretReplaced, type SwarmService, type SwarmTask } from '../../src/engine/services.js';
+import { unusedStackConfigs } from '../../src/engine/stack-configs.js';
 import { externalSecretsOf, swarmEnvironment } from '../../src/engine/stack-secrets.js';
 import { planesLabels, type SwarmSecret } from '../../src/engine/swarm-secrets.js';
 import type { Manifest } from '../../src/manifest/schema.js';
@@ -106,5 +107,22 @@ describe('convergence', () => {
 
   it('fails when Swarm paused or rolled back the update', () => {
     expect(convergence({ ...svc, UpdateStatus: { State: 'paused', Message: 'task failed' } }, [], 'new')).toEqual({ failed: 'shop_api: the update paused (task failed)' });
+  });
+});
+
+describe('unusedStackConfigs', () => {
+  const withConfigs = (name: string, configs: { ConfigID: string; ConfigName: string }[]): SwarmService => ({
+    ID: `svc-${name}`,
+    Spec: { Name: name, TaskTemplate: { ContainerSpec: { Image: 'x', Configs: configs } } },
+  });
+  it('keeps the configs a service names, by id or by name, and gives up the others', () => {
+    const configs = [
+      { id: 'c1', name: 'shop_site_111111111111' },
+      { id: 'c2', name: 'shop_site_222222222222' },
+      { id: 'c3', name: 'shop_app_333333333333' },
+    ];
+    const services = [withConfigs('shop_web', [{ ConfigID: 'c2', ConfigName: 'shop_site_222222222222' }]), withConfigs('other', [{ ConfigID: 'x', ConfigName: 'shop_app_333333333333' }])];
+    expect(unusedStackConfigs(configs, services)).toEqual([{ id: 'c1', name: 'shop_site_111111111111' }]);
+    expect(unusedStackConfigs(configs, [])).toEqual(configs);
   });
 });

@@ -10,8 +10,8 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 function generateFixture(name: string) {
   const text = readFileSync(join(FIXTURES, name, 'stack.yaml'), 'utf8');
-  // The golden root has no .gitignore: generation starts one.
-  return generate(parseManifest(text, 'compose/stack.yaml'), join(FIXTURES, name, 'no-such-root'));
+  // The golden root holds the config files the manifest names (their digests are in the output) and no .gitignore: generation starts one.
+  return generate(parseManifest(text, 'compose/stack.yaml'), join(FIXTURES, name, 'root'));
 }
 
 describe.each(readdirSync(FIXTURES))('generation of %s', (name) => {
