@@ -38,5 +38,13 @@ export function environmentEnvFile(environment: string): string {
   return `${CONFIG_DIR}/${environment}.env`;
 }
 
+/**
+ * The Go template of a templated secret for one Swarm environment: committed, since it holds
+ * the config values and the names of the secrets it is built from, never their values.
+ */
+export function secretTemplateFile(environment: string, secret: string): string {
+  return `${CONFIG_DIR}/${environment}.${secret}.tmpl`;
+}
+
 /** Where a service finds its runtime secrets, in Compose and in Swarm. */
 export const RUN_SECRETS = '/run/secrets';

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { finishInterruptedWrite } from '../fs/index.js';
+import { finishInterruptedWrite, readSecretFile, secretFileState } from '../fs/index.js';
 import { generate, staleFiles } from '../generate/index.js';
-import { MANIFEST_FILE } from '../layout.js';
-import { type LoadedManifest, loadManifest } from '../manifest/index.js';
+import { MANIFEST_FILE, secretFile } from '../layout.js';
+import { type LoadedManifest, loadManifest, type Manifest, renderDevTemplates } from '../manifest/index.js';
 import type { ProjectManifest } from './rule.js';
 import { runCheck, type CheckOptions, type CheckResult } from './run.js';
 
@@ -25,8 +25,17 @@ export function manifestForCheck(loaded: LoadedManifest, root: string): ProjectM
     file: loaded.file.split(sep).join('/'),
     root,
     stale: staleFiles(generate(loaded, root), root),
+    staleRenderings: staleRenderings(loaded.manifest, root),
     environments: Object.values(loaded.manifest.environments).map(({ file, target }) => ({ file, swarm: target === 'swarm' })),
   };
+}
+
+/** Rendered dev secrets whose file differs from what their template gives now; the values are compared here and never leave. */
+function staleRenderings(manifest: Manifest, root: string): string[] {
+  const onDisk = (file: string): string | undefined => (secretFileState(root, file) === 'present' ? readSecretFile(join(root, file), file) : undefined);
+  return renderDevTemplates(manifest, (secret) => onDisk(secretFile(secret)))
+    .filter((rendering) => 'value' in rendering && onDisk(secretFile(rendering.secret)) !== undefined && onDisk(secretFile(rendering.secret)) !== rendering.value)
+    .map((rendering) => secretFile(rendering.secret));
 }
 
 /** `planes check` as the command runs it: with the project's manifest, when there is one. */

@@ -43,6 +43,8 @@ export interface ProjectManifest {
   root: string;
   /** The files `planes generate` would write differently from what is on disk. */
   stale: readonly StaleFile[];
+  /** The templated secrets' dev files (relative to the root) that no longer hold what their template renders: `planes setup` renders them anew. */
+  staleRenderings: readonly string[];
   /** The compose file of each environment, and whether Swarm reads it. */
   environments: readonly { file: string; swarm: boolean }[];
 }

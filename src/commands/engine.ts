@@ -10,7 +10,7 @@ import {
   type Engine,
   externalSecrets,
   missingSecrets,
-  pruneStackConfigs,
+  pruneStackObjects,
   pushSecrets,
   RESOLVE_IMAGE,
   type ResolveImage,
@@ -83,7 +83,7 @@ function registerDeployCommand(program: Command, responder: Responder): void {
   program
     .command('deploy')
     .description(
-      'check (or push) the external secrets, docker stack deploy the stack file of the environment, then remove the configs of the stack no service uses any more',
+      'check (or push) the external secrets, docker stack deploy the stack file of the environment, then remove the configs and secret templates of the stack no service uses any more',
     )
     .option(...ENV_OPTION)
     .option(...MANIFEST_OPTION)
@@ -114,9 +114,9 @@ async function deploy(options: DeployOptions, stream: Responder['stream']): Prom
   const stack = target.loaded.manifest.name;
   const deployed = await runDocker(stackDeployArgs(file, stack, options.resolveImage), target.root);
   if (deployed !== 0) return outcome({}, deployed);
-  // A changed config file was deployed as a new config (its name carries the content digest): the old one goes.
-  const removed = await pruneStackConfigs(engine, stack);
-  return outcome({ stdout: lines(removed.map((name) => `removed config ${name}: no service of the stack uses it any more`)) }, 0);
+  // A changed config file or secret template was deployed as a new object (its name carries the content digest): the old one goes.
+  const removed = await pruneStackObjects(engine, stack);
+  return outcome({ stdout: lines(removed.map(({ kind, name }) => `removed ${kind} ${name}: no service of the stack uses it any more`)) }, 0);
 }
 
 /** `secrets verify`, or with --push `secrets push`: the external secrets the stack file needs must all be there. */

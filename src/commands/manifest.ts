@@ -44,13 +44,13 @@ function registerGenerateCommand(program: Command, responder: Responder): void {
 function registerSetupCommand(program: Command, responder: Responder): void {
   program
     .command('setup')
-    .description('create the missing dev secret files (mode 0600 in a 0700 directory); never overwrites one')
+    .description('create the missing dev secret files (mode 0600 in a 0700 directory), never overwriting one; render templated secrets anew when their inputs changed')
     .option(...MANIFEST_OPTION)
     .action(
       responder.respond((options: { manifest: string }) => {
         const root = process.cwd();
         const finished = finishInterruptedWrite(root);
-        return withNote(finished, setupOutcome(setupDevSecrets(loadManifest(options.manifest).manifest, root)));
+        return withNote(finished, setupOutcome(setupDevSecrets(loadManifest(options.manifest), root)));
       }),
     );
 }
@@ -90,12 +90,14 @@ function setupOutcome(result: SetupResult): Outcome {
     ...(result.tightenedDirectory ? ['planes: secrets/ was readable by others; set it to 0700'] : []),
     ...result.created.map((file) => `created ${file} (random)`),
     ...result.fromExample.map((file) => `created ${file} from its example (dev only; put the real value there to use the feature)`),
+    ...result.rendered.map((file) => `rendered ${file} from its template`),
+    ...result.waiting.map(({ file, parts }) => `not rendered ${file}: its template waits for ${parts.map((part) => `secrets/${part}.txt`).join(', ')}`),
   ];
   if (result.missing.length > 0) {
     const missing = result.missing.map(({ file, example, description }) => `  ${file}${description ? ` (${description})` : ''}: cp ${example} ${file}, then put the real value in it`);
     return outcome({ stderr: lines([...done, 'planes: these secrets must be provided by an operator:', ...missing]) }, 1);
   }
-  return outcome({ stderr: lines([...done, `planes: dev secrets ready (${result.created.length + result.fromExample.length} created, ${result.existing.length} already there)`]) });
+  return outcome({ stderr: lines([...done, `planes: dev secrets ready (${result.created.length + result.fromExample.length} created, ${result.rendered.length > 0 ? `${result.rendered.length} rendered, ` : ''}${result.existing.length} already there)`]) });
 }
 
 function planOutcome(rows: PlanRow[], json: boolean): Outcome {

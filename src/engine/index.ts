@@ -3,7 +3,7 @@ export { audit, AUDIT_RULES, type AuditScope, unknownAuditScope } from './audit/
 export { RESOLVE_IMAGE, runDocker, stackDeployArgs, stackFileDrift, type ResolveImage } from './deploy.js';
 export { connectEngine, swarmManagerProblem, type Engine } from './docker.js';
 export { pruneSecrets, type PruneCandidate } from './prune.js';
-export { pruneStackConfigs } from './stack-configs.js';
+export { pruneStackObjects } from './stack-objects.js';
 export { pushSecrets, type PushResult } from './push.js';
 export { rotateSecret, type RotateResult } from './rotate.js';
 export { type ExternalSecret, externalSecrets, stackFileContent, swarmEnvironment } from './stack-secrets.js';

@@ -2,7 +2,7 @@ import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { checkWrites, readTextFile, writeFilesAtomically } from '../fs/index.js';
 import { generate, type GeneratedFile } from '../generate/index.js';
-import { externalSecretName, type LoadedManifest, parseManifest } from '../manifest/index.js';
+import { externalSecretName, type LoadedManifest, parseManifest, templateParts } from '../manifest/index.js';
 import { waitForConvergence } from './converge.js';
 import { EngineError, engineFailure, type Engine } from './docker.js';
 import { sha256Hex } from './hash.js';
@@ -61,6 +61,10 @@ function assertRotatable(loaded: LoadedManifest, secret: string, { root, environ
   const { secrets } = loaded.manifest;
   if (!(secret in secrets)) {
     throw new UsageError(`${secret}: no such secret in ${loaded.file} (it has ${Object.keys(secrets).join(', ') || 'none'})`);
+  }
+  const parts = templateParts(loaded.manifest, secret);
+  if (parts.length > 0) {
+    throw new UsageError(`${secret}: a templated secret has no value of its own; the engine renders it anew when a secret it is built from changes: rotate ${parts.join(' or ')}`);
   }
   if (!externalSecrets(loaded, root, environment).some((item) => item.secret === secret)) {
     throw new UsageError(`${secret}: no service of the ${environment} environment uses this secret, so there is nothing to rotate there`);

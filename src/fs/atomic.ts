@@ -133,7 +133,7 @@ function stage(root: string, staging: string, targets: readonly ResolvedWrite[])
     const entries = targets.map((target, index): JournalEntry => {
       current = target.shown;
       writeNewFile(join(staging, String(index)), target.content, target.mode ?? (target.secret ? 0o600 : 0o644), target.secret === true);
-      return { staged: String(index), target: target.relative, create: target.secret === true };
+      return { staged: String(index), target: target.relative, create: target.secret === true && target.rendered !== true };
     });
     current = `${displayPath(process.cwd(), staging)}/`;
     writeJournal(staging, entries);

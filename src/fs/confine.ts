@@ -25,6 +25,8 @@ export interface PlannedWrite {
    * never over an existing file (one that already holds this very content is left alone).
    */
   secret?: boolean;
+  /** A secret file planes renders from others (a templated secret): replaced, by rename, when its inputs changed. */
+  rendered?: boolean;
 }
 
 /** A file that must not be written, and what it is, for the message. */
@@ -111,7 +113,7 @@ function resolveWrite(root: string, givenRoot: string, write: PlannedWrite): Res
     throw new UsageError(`${shown} is inside ${STAGING_DIR}/, where planes stages its writes: choose another path`);
   }
   assertWritableDirectory(missingDirectories.length > 0 ? parentOf(missingDirectories[0]!) : parentOf(absolute), shown);
-  const unchanged = stat !== undefined && write.secret === true && sameSecret(absolute, write.content, shown);
+  const unchanged = stat !== undefined && write.secret === true && (write.rendered === true ? readSecretFile(absolute, shown) === write.content : sameSecret(absolute, write.content, shown));
   return { ...write, absolute, relative: relativePath, shown, missingDirectories, unchanged };
 }
 

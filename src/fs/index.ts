@@ -3,5 +3,5 @@ export { checkWrites, finishInterruptedWrite, writeFilesAtomically } from './ato
 export { isSecretFilePath, STAGING_DIR, type PlannedWrite, type ProtectedFile, type WriteOptions } from './confine.js';
 export { displayPath } from './display.js';
 export { errorCode, fileFailure } from './failure.js';
-export { secretFileState, securePrivateDirectory } from './private.js';
+export { readSecretFile, secretFileState, securePrivateDirectory } from './private.js';
 export { FileReadError, isFile, notARegularFile, readFileBytes, readTextFile } from './read.js';

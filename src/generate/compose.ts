@@ -6,6 +6,8 @@ import { generatedHeader } from './header.js';
 import { isPlainObject, mergeOverride } from './merge.js';
 import { composeYaml } from './yaml-output.js';
 import { CONFIG_DIGESTS_LABEL, configDigestsLabel, rollingConfigName } from './config-digests.js';
+import { secretTemplateFile } from '../layout.js';
+import { templatedSecretName, withTemplateParts } from './secret-templates.js';
 import { acceptedSince, IGNORED, INSTEAD, SERVICE, SERVICE_EXTENSIONS } from '../swarm-format.js';
 
 export type Target = 'compose' | 'swarm';
@@ -31,7 +33,7 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
   const usedBuildSecrets = new Set<string>();
 
   for (const [name, service] of Object.entries(manifest.services)) {
-    const mounts = secretMounts(service);
+    const mounts = target === 'swarm' ? withTemplateParts(manifest, secretMounts(service)) : secretMounts(service);
     mounts.forEach((mount) => usedSecrets.add(mount.secret));
     if (target === 'compose') service.build?.secrets?.forEach((secret) => usedBuildSecrets.add(secret));
     const given = passThroughOf(service, environment);
@@ -56,7 +58,7 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
   const secrets: Record<string, unknown> = {};
   for (const name of Object.keys(manifest.secrets)) {
     if (!usedSecrets.has(name)) continue;
-    secrets[name] = target === 'compose' ? { file: fromHere(secretFile(name)) } : { external: true, name: externalSecretName(manifest, name) };
+    secrets[name] = target === 'compose' ? { file: fromHere(secretFile(name)) } : swarmSecret(manifest, name, environment, fromHere);
   }
   for (const [name, source] of Object.entries(manifest.build_secrets)) {
     if (!usedBuildSecrets.has(name)) continue;
@@ -76,6 +78,12 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
       ? [`Swarm stack file of the ${environment} environment: docker stack deploy -c ${file} ${manifest.name}`, 'Create its external secrets first: planes secrets push --env ' + environment]
       : [`Compose file of the ${environment} environment: docker compose -f ${file} up --build`];
   return { content: composeYaml(document, generatedHeader(manifestFile, usage)), notes };
+}
+
+/** An external secret planes pushes, or a template the engine renders on the node from the external secrets it names. */
+function swarmSecret(manifest: Manifest, name: string, environment: string, fromHere: PathFrom): Record<string, unknown> {
+  if (manifest.secrets[name]?.template === undefined) return { external: true, name: externalSecretName(manifest, name) };
+  return { file: fromHere(secretTemplateFile(environment, name)), template_driver: 'golang', name: templatedSecretName(manifest, name, environment) };
 }
 
 /** In Swarm, a file config is named after its content, so that a changed file is a new config. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { environmentNames, type LoadedManifest, ManifestError } from '../manifest/index.js';
 import { composeFile } from './compose.js';
 import { configDigests } from './config-digests.js';
+import { secretTemplateFiles } from './secret-templates.js';
 import { formatDrift } from './drift.js';
 import { envFiles } from './env-files.js';
 import { secretExamples } from './examples.js';
@@ -11,6 +12,7 @@ import { GITIGNORE } from '../layout.js';
 
 export { envFiles } from './env-files.js';
 export { rewriteConfigFiles, rewriteVolumeSources } from './host-paths.js';
+export { templatedSecretName } from './secret-templates.js';
 
 export interface GeneratedFile {
   /** Relative to the project root, `/`-separated. */
@@ -44,7 +46,7 @@ export function generate(loaded: LoadedManifest, root: string): Generation {
     files.push({ path: manifest.environments[environment]!.file, content: compose.content });
     notes.push(...compose.notes);
   }
-  files.push(...env.files, ...secretExamples(manifest));
+  files.push(...env.files, ...secretTemplateFiles(manifest), ...secretExamples(manifest));
   files.push({ path: GITIGNORE, content: gitignoreWithSecrets(currentGitignore(root)) });
   return { files, notes: [...new Set(notes)] };
 }

@@ -1,4 +1,5 @@
 import type { Manifest, ManifestService } from './schema.js';
+import { parseTemplate, referencedSecrets } from './template.js';
 
 /** How one runtime secret is mounted into one service. */
 export interface SecretMount {
@@ -46,4 +47,10 @@ export function environmentNames(manifest: Manifest): string[] {
 
 function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The secrets a templated secret is built from; none for a secret with a value of its own. */
+export function templateParts(manifest: Manifest, secret: string): string[] {
+  const template = manifest.secrets[secret]?.template;
+  return template === undefined ? [] : referencedSecrets(parseTemplate(template));
 }

@@ -5,6 +5,7 @@ import { COMMON_ENV_FILE, environmentEnvFile, GITIGNORE, MANIFEST_FILE, secretEx
 import { configValueIn, environmentNames, isPerEnvironment, secretMounts } from './model.js';
 import { PASS_THROUGH_KEYS, type Manifest } from './schema.js';
 import type { YamlPath } from './locate.js';
+import { templateProblems } from './template-rules.js';
 
 export interface SemanticProblem {
   path: YamlPath;
@@ -29,6 +30,7 @@ const checks: Check[] = [
   noSecretInBuildArgs,
   noSecretPassedThrough,
   secretMountsDoNotCollide,
+  templateProblems,
 ];
 
 export function semanticProblems(manifest: Manifest, file: string): SemanticProblem[] {

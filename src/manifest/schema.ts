@@ -76,6 +76,13 @@ const secret = z
       .describe('For operator-provided secrets: `example` lets `planes setup` fill the dev file from the example'),
     source: secretSource.optional(),
     version: z.number().int().min(1).optional().describe('Bumped by `planes secrets rotate`; part of the Swarm secret name'),
+    template: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'A value built from other secrets and config, e.g. "postgresql://{{ config.POSTGRES_USER }}:{{ secret.postgres_password | urlencode }}@db/app": rendered by `planes setup` in dev, by the Swarm engine on the node in prod',
+      ),
   })
   .strict()
   .describe('A runtime secret: a file under /run/secrets in dev, an external Swarm secret in prod');

@@ -1,5 +1,6 @@
 import { COMMON_ENV_FILE, environmentEnvFile, RUN_SECRETS, secretFile } from '../layout.js';
-import { configValueIn, environmentNames, externalSecretName, isPerEnvironment, type Manifest, secretMounts } from '../manifest/index.js';
+import { templatedSecretName } from '../generate/index.js';
+import { configValueIn, environmentNames, externalSecretName, isPerEnvironment, type Manifest, secretMounts, templateParts } from '../manifest/index.js';
 
 export type Plane = 'build' | 'config' | 'secret' | 'external';
 
@@ -28,7 +29,7 @@ export function plan(manifest: Manifest): PlanRow[] {
         secretMounts(s).filter((m) => m.secret === name).map((m) => ({ service, ...m })),
       );
       const paths = [...new Set(mounts.map((m) => `${RUN_SECRETS}/${m.target}` + (m.env ? ` (${m.env})` : '')))].join(', ') || 'not mounted';
-      const source = target === 'swarm' ? `Swarm secret ${externalSecretName(manifest, name)}` : `file ${secretFile(name)}`;
+      const source = secretSource(manifest, name, environment);
       rows.push({ environment, setting: name, plane: target === 'swarm' ? 'external' : 'secret', lands: `${paths} <- ${source}`, services: mounts.map((m) => m.service) });
     }
     for (const [name, source] of Object.entries(manifest.build_secrets)) {
@@ -38,6 +39,14 @@ export function plan(manifest: Manifest): PlanRow[] {
     }
   }
   return rows;
+}
+
+function secretSource(manifest: Manifest, name: string, environment: string): string {
+  const swarm = manifest.environments[environment]!.target === 'swarm';
+  const parts = templateParts(manifest, name);
+  if (parts.length === 0) return swarm ? `Swarm secret ${externalSecretName(manifest, name)}` : `file ${secretFile(name)}`;
+  const built = `the template of ${parts.join(', ')}`;
+  return swarm ? `Swarm secret ${templatedSecretName(manifest, name, environment)}, rendered on the node from ${built}` : `file ${secretFile(name)}, rendered by planes setup from ${built}`;
 }
 
 function usersOf(manifest: Manifest, uses: (service: Manifest['services'][string]) => boolean): string[] {

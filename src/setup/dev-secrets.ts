@@ -1,6 +1,7 @@
-import { secretFileState, securePrivateDirectory, writeFilesAtomically, type PlannedWrite } from '../fs/index.js';
+import { join } from 'node:path';
+import { readSecretFile, secretFileState, securePrivateDirectory, writeFilesAtomically, type PlannedWrite } from '../fs/index.js';
 import { secretExampleFile, secretFile, SECRETS_DIR } from '../layout.js';
-import { type Manifest, secretMounts } from '../manifest/index.js';
+import { type LoadedManifest, type Manifest, ManifestError, renderDevTemplates, SWARM_SECRET_MAX_BYTES, secretMounts } from '../manifest/index.js';
 import { randomSecret } from './random.js';
 
 export interface SetupResult {
@@ -8,6 +9,10 @@ export interface SetupResult {
   /** Filled from the example, as the manifest allows for dev (`dev: example`). */
   fromExample: string[];
   existing: string[];
+  /** Templated secrets rendered anew: missing, or their inputs changed. */
+  rendered: string[];
+  /** Templated secrets not rendered because a secret they are built from is still missing. */
+  waiting: { file: string; parts: string[] }[];
   /** Operator-provided secrets still missing: the user must create these files. */
   missing: { name: string; file: string; example: string; description?: string }[];
   /** The secrets directory was more open than 0700 and has been tightened. */
@@ -21,12 +26,14 @@ export interface SetupResult {
  * absent — anything else (a link, a dangling link, a directory, a file planes cannot read)
  * is refused, before anything is written, with what was found.
  */
-export function setupDevSecrets(manifest: Manifest, root: string): SetupResult {
-  const result: SetupResult = { created: [], fromExample: [], existing: [], missing: [], tightenedDirectory: false };
+export function setupDevSecrets(loaded: LoadedManifest, root: string): SetupResult {
+  const { manifest } = loaded;
+  const result: SetupResult = { created: [], fromExample: [], existing: [], rendered: [], waiting: [], missing: [], tightenedDirectory: false };
   result.tightenedDirectory = securePrivateDirectory(root, SECRETS_DIR).tightened;
 
   const writes: PlannedWrite[] = [];
   for (const [name, secret] of Object.entries(manifest.secrets)) {
+    if (secret.template !== undefined) continue;
     const file = secretFile(name);
     if (secretFileState(root, file) === 'present') {
       result.existing.push(file);
@@ -44,8 +51,49 @@ export function setupDevSecrets(manifest: Manifest, root: string): SetupResult {
       result.missing.push({ name, file, example, ...(secret.description ? { description: secret.description } : {}) });
     }
   }
+  writes.push(...renderedSecrets(loaded, root, writes, result));
   writeFilesAtomically(writes, { root });
   return result;
+}
+
+/**
+ * The templated secrets, rendered from the dev values of their parts (those on disk, or those
+ * this setup is about to write): written when missing, replaced when their inputs changed.
+ */
+function renderedSecrets(loaded: LoadedManifest, root: string, planned: readonly PlannedWrite[], result: SetupResult): PlannedWrite[] {
+  const { manifest } = loaded;
+  const onDisk = (file: string): string | undefined => (secretFileState(root, file) === 'present' ? readSecretFile(join(root, file), file) : undefined);
+  const devValue = (secret: string): string | undefined => {
+    const file = secretFile(secret);
+    return planned.find((write) => write.path === file)?.content ?? onDisk(file);
+  };
+  const writes: PlannedWrite[] = [];
+  for (const rendering of renderDevTemplates(manifest, devValue)) {
+    const file = secretFile(rendering.secret);
+    if ('waitingFor' in rendering) {
+      result.waiting.push({ file, parts: rendering.waitingFor });
+    } else if ('tooLarge' in rendering) {
+      throw new ManifestError([
+        {
+          position: loaded.locate(['secrets', rendering.secret, 'template']),
+          message: `the template renders to ${rendering.tooLarge} bytes, more than the ${SWARM_SECRET_MAX_BYTES / 1024} KB Swarm holds in a secret; nothing was written`,
+        },
+      ]);
+    } else if ('spaceIn' in rendering) {
+      throw new ManifestError([
+        {
+          position: loaded.locate(['secrets', rendering.secret, 'template']),
+          message: `secrets/${rendering.spaceIn}.txt holds a space, which urlencode (Go's urlquery, what Swarm renders with) writes as + and a URL's reader takes for +; choose a value without spaces; nothing was written`,
+        },
+      ]);
+    } else if (onDisk(file) === rendering.value) {
+      result.existing.push(file);
+    } else {
+      writes.push({ path: file, content: rendering.value, mode: fileMode(manifest, rendering.secret), secret: true, rendered: true });
+      result.rendered.push(file);
+    }
+  }
+  return writes;
 }
 
 /**

@@ -17,7 +17,7 @@ function referenceProject(): string {
   cpSync(join(REPO, 'compose'), join(root, 'compose'), { recursive: true });
   const loaded = loadManifest(join(root, 'compose', 'stack.yaml'), root);
   writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })), { root });
-  setupDevSecrets(loaded.manifest, root);
+  setupDevSecrets(loaded, root);
   return root;
 }
 

@@ -141,3 +141,50 @@ describe('planes schema', () => {
     expect(planes(['schema'], REPO).stdout).toBe(readFileSync(join(REPO, 'schema', 'stack.schema.json'), 'utf8'));
   });
 });
+
+describe('templated secrets through the commands', () => {
+  const MANIFEST = `name: shop
+environments:
+  dev: { target: compose, file: docker-compose.yml }
+  prod: { target: swarm, file: docker-compose.prod.yml }
+config:
+  USER: app
+secrets:
+  pw: { description: an operator value }
+  url: { template: "postgresql://{{ config.USER }}:{{ secret.pw | urlencode }}@db/shop" }
+services:
+  api: { image: api:1, secrets: [url] }
+`;
+  const canaries = ['canary-one-7f3a9c', 'canary-two-51be0d'];
+
+  it('setup renders, check reports a rendering its inputs left behind without showing either value, and setup renders it anew', () => {
+    const root = project(MANIFEST);
+    expect(planes(['generate'], root).status).toBe(0);
+    mkdirSync(join(root, 'secrets'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(root, 'secrets/pw.txt'), canaries[0]!, { mode: 0o600 });
+    const setup = planes(['setup'], root);
+    expect(setup.status, setup.stderr).toBe(0);
+    expect(setup.stderr).toContain('rendered secrets/url.txt from its template');
+    expect(planes(['check'], root).status).toBe(0);
+
+    writeFileSync(join(root, 'secrets/pw.txt'), canaries[1]!, { mode: 0o600 });
+    const stale = planes(['check', '--format', 'json'], root);
+    expect(stale.status).toBe(1);
+    expect(JSON.parse(stale.stdout).findings).toMatchObject([{ rule: 'drift', file: 'secrets/url.txt', line: 1, message: expect.stringContaining('run planes setup') }]);
+    for (const canary of canaries) expect(`${stale.stdout}${stale.stderr}${setup.stdout}${setup.stderr}`.includes(canary)).toBe(false);
+
+    expect(planes(['setup'], root).status).toBe(0);
+    expect(readFileSync(join(root, 'secrets/url.txt'), 'utf8')).toContain(canaries[1]!);
+    expect(planes(['check'], root).status).toBe(0);
+  });
+
+  it('plan shows the templated secret in the secret plane with the secrets it is built from', () => {
+    const root = project(MANIFEST);
+    const result = planes(['plan', '--json'], root);
+    expect(result.status, result.stderr).toBe(0);
+    const rows = JSON.parse(result.stdout) as { setting: string; plane: string; lands: string }[];
+    const url = rows.filter((row) => row.setting === 'url');
+    expect(url.length).toBeGreaterThan(0);
+    expect(JSON.stringify(url)).toContain('template of pw');
+  });
+});

@@ -3,7 +3,7 @@ import { convergence } from '../../src/engine/converge.js';
 import { pruneCandidates } from '../../src/engine/prune.js';
 import { pushDecision } from '../../src/engine/push.js';
 import { specWithSecretReplaced, type SwarmService, type SwarmTask } from '../../src/engine/services.js';
-import { unusedStackConfigs } from '../../src/engine/stack-configs.js';
+import { unusedStackObjects } from '../../src/engine/stack-objects.js';
 import { externalSecretsOf, swarmEnvironment } from '../../src/engine/stack-secrets.js';
 import { planesLabels, type SwarmSecret } from '../../src/engine/swarm-secrets.js';
 import type { Manifest } from '../../src/manifest/schema.js';
@@ -110,19 +110,24 @@ describe('convergence', () => {
   });
 });
 
-describe('unusedStackConfigs', () => {
-  const withConfigs = (name: string, configs: { ConfigID: string; ConfigName: string }[]): SwarmService => ({
+describe('unusedStackObjects', () => {
+  const withRefs = (name: string, configs: { ConfigID: string; ConfigName: string }[], secrets: { SecretID: string; SecretName: string }[] = []): SwarmService => ({
     ID: `svc-${name}`,
-    Spec: { Name: name, TaskTemplate: { ContainerSpec: { Image: 'x', Configs: configs } } },
+    Spec: { Name: name, TaskTemplate: { ContainerSpec: { Image: 'x', Configs: configs, Secrets: secrets } } },
   });
-  it('keeps the configs a service names, by id or by name, and gives up the others', () => {
-    const configs = [
-      { id: 'c1', name: 'shop_site_111111111111' },
-      { id: 'c2', name: 'shop_site_222222222222' },
-      { id: 'c3', name: 'shop_app_333333333333' },
+  it('keeps the configs and secrets a service names, by id or by name, and gives up the others', () => {
+    const objects = [
+      { kind: 'config' as const, id: 'c1', name: 'shop_site_111111111111' },
+      { kind: 'config' as const, id: 'c2', name: 'shop_site_222222222222' },
+      { kind: 'config' as const, id: 'c3', name: 'shop_app_333333333333' },
+      { kind: 'secret' as const, id: 's1', name: 'shop_database_url_444444444444' },
+      { kind: 'secret' as const, id: 's2', name: 'shop_database_url_555555555555' },
     ];
-    const services = [withConfigs('shop_web', [{ ConfigID: 'c2', ConfigName: 'shop_site_222222222222' }]), withConfigs('other', [{ ConfigID: 'x', ConfigName: 'shop_app_333333333333' }])];
-    expect(unusedStackConfigs(configs, services)).toEqual([{ id: 'c1', name: 'shop_site_111111111111' }]);
-    expect(unusedStackConfigs(configs, [])).toEqual(configs);
+    const services = [
+      withRefs('shop_web', [{ ConfigID: 'c2', ConfigName: 'shop_site_222222222222' }], [{ SecretID: 's2', SecretName: 'shop_database_url_555555555555' }]),
+      withRefs('other', [{ ConfigID: 'x', ConfigName: 'shop_app_333333333333' }]),
+    ];
+    expect(unusedStackObjects(objects, services).map((object) => object.id)).toEqual(['c1', 's1']);
+    expect(unusedStackObjects(objects, [])).toEqual(objects);
   });
 });

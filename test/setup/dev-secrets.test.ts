@@ -20,7 +20,7 @@ services:
   api: { image: shop/api }
 `,
   'stack.yaml',
-).manifest;
+);
 
 function root(): string {
   return mkdtempSync(join(tmpdir(), 'planes-setup-'));
@@ -134,7 +134,7 @@ secrets:
 services:
 ${mounts}`,
       'stack.yaml',
-    ).manifest;
+    );
 
   it.each([
     ['every service asks for 0400', '  a: { image: x, secrets: { key: { mode: "0400" } } }\n  b: { image: y, secrets: { key: { mode: "0400" } } }\n', 0o400],
@@ -157,5 +157,62 @@ describe('random secrets', () => {
 
   it('differ from one call to the next', () => {
     expect(randomSecret(32, 'alphanumeric')).not.toBe(randomSecret(32, 'alphanumeric'));
+  });
+});
+
+describe('planes setup renders templated secrets', () => {
+  const TEMPLATED = (password = '{ description: an operator value }') => `name: shop
+environments:
+  dev: { target: compose, file: docker-compose.yml }
+config:
+  USER: app
+secrets:
+  pw: ${password}
+  url: { template: "postgresql://{{ config.USER }}:{{ secret.pw | urlencode }}@db/shop" }
+services:
+  api: { image: api:1, secrets: [url] }
+`;
+  const withPassword = (value: string): string => {
+    const dir = root();
+    mkdirSync(join(dir, 'secrets'), { mode: 0o700 });
+    writeFileSync(join(dir, 'secrets/pw.txt'), value, { mode: 0o600 });
+    return dir;
+  };
+
+  it('renders the file 0600 from its parts, and renders it again only when a part changed', () => {
+    const dir = withPassword('p@ss/word');
+    const first = setupDevSecrets(parseManifest(TEMPLATED(), 'stack.yaml'), dir);
+    expect(first.rendered).toEqual(['secrets/url.txt']);
+    expect(readFileSync(join(dir, 'secrets/url.txt'), 'utf8') === 'postgresql://app:p%40ss%2Fword@db/shop').toBe(true);
+    expect(statSync(join(dir, 'secrets/url.txt')).mode & 0o777).toBe(0o600);
+
+    expect(setupDevSecrets(parseManifest(TEMPLATED(), 'stack.yaml'), dir).rendered).toEqual([]);
+    writeFileSync(join(dir, 'secrets/pw.txt'), 'other');
+    expect(setupDevSecrets(parseManifest(TEMPLATED(), 'stack.yaml'), dir).rendered).toEqual(['secrets/url.txt']);
+    expect(readFileSync(join(dir, 'secrets/url.txt'), 'utf8') === 'postgresql://app:other@db/shop').toBe(true);
+  });
+
+  it('renders from a part it creates in the same run', () => {
+    const dir = root();
+    const result = setupDevSecrets(parseManifest(TEMPLATED('{ generate: { length: 20 } }'), 'stack.yaml'), dir);
+    expect(result.created).toEqual(['secrets/pw.txt']);
+    expect(result.rendered).toEqual(['secrets/url.txt']);
+    expect(readFileSync(join(dir, 'secrets/url.txt'), 'utf8')).toContain(readFileSync(join(dir, 'secrets/pw.txt'), 'utf8'));
+  });
+
+  it('waits for a part an operator must provide, writing nothing for it', () => {
+    const dir = root();
+    const result = setupDevSecrets(parseManifest(TEMPLATED(), 'stack.yaml'), dir);
+    expect(result.waiting).toEqual([{ file: 'secrets/url.txt', parts: ['pw'] }]);
+    expect(existsSync(join(dir, 'secrets/url.txt'))).toBe(false);
+  });
+
+  it.each([
+    ['a rendering past the 500 KB Swarm allows', 'x'.repeat(600 * 1024), /stack\.yaml:8:\d+: the template renders to \d+ bytes, more than the 500 KB/],
+    ['a space urlencode cannot carry', 'two words', /stack\.yaml:8:\d+: secrets\/pw\.txt holds a space/],
+  ])('refuses %s at the template, writing nothing', (_, value, message) => {
+    const dir = withPassword(value);
+    expect(() => setupDevSecrets(parseManifest(TEMPLATED(), 'stack.yaml'), dir)).toThrow(message);
+    expect(existsSync(join(dir, 'secrets/url.txt'))).toBe(false);
   });
 });

@@ -8,17 +8,21 @@ import type { Rule, RuleFinding } from '../rule.js';
  */
 export const driftRule: Rule = {
   id: 'drift',
-  description: 'a generated file (compose files, config/*.env, secrets/*.example, the .gitignore entry) differs from what the manifest generates',
+  description: 'a generated file (compose files, config/*.env, secrets/*.example, the .gitignore entry) differs from what the manifest generates, or a templated secret from what its template renders',
   severity: 'error',
   check(context) {
     if (context.manifest === undefined) return [];
-    const { file: manifestFile, root, stale } = context.manifest;
+    const { file: manifestFile, root, stale, staleRenderings } = context.manifest;
     const findings: RuleFinding[] = [];
     for (const { path, content, current } of stale) {
       const file = context.display(resolve(root, path));
       const { line, column } = current === undefined ? { line: 1, column: 1 } : new LineIndex(current, file).position(firstDifference(current, content));
       const message = current === undefined ? `missing: it is generated from ${manifestFile}; run planes generate` : `out of date with ${manifestFile}; run planes generate`;
       findings.push({ file, line, column, service: null, key: null, path: null, message });
+    }
+    for (const path of staleRenderings) {
+      const message = `rendered from a template whose inputs changed since (a secret it is built from, or a config value of ${manifestFile}); run planes setup`;
+      findings.push({ file: context.display(resolve(root, path)), line: 1, column: 1, service: null, key: null, path: null, message });
     }
     return findings;
   },

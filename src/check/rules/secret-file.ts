@@ -60,7 +60,8 @@ function fileSecrets(context: CheckContext): FileSecret[] {
   for (const [name, definition] of Object.entries(defined as Record<string, unknown>)) {
     if (definition === null || typeof definition !== 'object') continue;
     const path = (definition as Record<string, unknown>)['file'];
-    if (typeof path !== 'string') continue;
+    // A template names the secrets it is built from and holds none: it is committed like any config.
+    if (typeof path !== 'string' || (definition as Record<string, unknown>)['template_driver'] !== undefined) continue;
     const origin = originOf(definition, 'file');
     secrets.push({ name, path, position: origin?.value ?? { file: context.project.files[0] ?? '.', line: 1, column: 1 }, origin });
   }

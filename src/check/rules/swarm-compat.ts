@@ -94,7 +94,7 @@ class StackDocument {
       const place: Place = { container: definition, key, path: ['secrets', name, key], service: null, subject: name };
       if (key === 'environment') {
         this.report(place, `Swarm has no environment source for a secret; make ${name} external: true and create it beforehand (planes secrets push, or docker secret create)`);
-      } else if (!this.rejects(place, acceptedSince(SECRET, SECRET_EXTENSIONS, key)) && key === 'file') {
+      } else if (!this.rejects(place, acceptedSince(SECRET, SECRET_EXTENSIONS, key)) && key === 'file' && !isTemplate(definition)) {
         this.report(
           place,
           `a production secret is external: ${name} would be read from a file on the deploying machine; make it external: true and create it beforehand (planes secrets push, or docker secret create)`,
@@ -137,4 +137,9 @@ function formatVersion(version: YamlValue | undefined): { minor: number; shown: 
     return { minor, shown: text, problem: `docker stack deploy takes the version only as a string: write version: "${text}"` };
   }
   return { minor, shown: text };
+}
+
+/** A secret the engine renders on the node from a template file that names other secrets (planes' templated secrets): the file holds no value. */
+function isTemplate(definition: YamlMapping): boolean {
+  return definition['template_driver'] !== undefined;
 }
