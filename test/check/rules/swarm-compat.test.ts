@@ -252,5 +252,6 @@ describe.skipIf(!available)('swarm-compat agrees with docker stack config', () =
     };
     await Promise.all(Array.from({ length: 4 }, worker));
     expect(disagreements).toEqual([]);
-  });
+    // Hundreds of docker stack config runs: a generous bound, since a CI machine may be loaded.
+  }, 240_000);
 });
