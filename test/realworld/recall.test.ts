@@ -18,9 +18,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { dockerTools } from '../support/engine.js';
 
-/** Floors measured on main before issue 11's detector work; raise them as it lands. */
-const RECALL_FLOOR = 0.5;
-const PRECISION_FLOOR = 0.9;
+/**
+ * Floors: main before issue 11's detector work found 257 of 307 labelled secrets (83.7%),
+ * and 257 of its 266 distinct secret findings match a label (96.6%); sentry was unreadable.
+ * Raise them as that work lands.
+ */
+const RECALL_FLOOR = 0.83;
+const PRECISION_FLOOR = 0.96;
 /** Projects whose files Compose reads but planes refuses; lower it as the reader catches up. */
 const UNREADABLE_CEILING = 1;
 
@@ -204,12 +208,12 @@ describe('real-world compose setups: recall and precision of planes check', () =
     const outcomes = projects.map(measure);
 
     const lines = ['real-world recall and precision (labelled secrets found / labelled; matched / distinct secret findings)'];
-    lines.push(`  ${'project'.padEnd(14)} ${'recall'.padStart(16)} ${'precision'.padStart(16)}  notes`);
+    lines.push(`  ${'project'.padEnd(18)} ${'recall'.padStart(16)} ${'precision'.padStart(16)}  notes`);
     for (const outcome of outcomes) {
       const labelled = outcome.found.length + outcome.missed.length;
       const notes = [outcome.unreadable ? `UNREADABLE: ${outcome.unreadable}` : '', outcome.loadFindings ? `${outcome.loadFindings} load findings` : ''].filter(Boolean).join('; ');
       lines.push(
-        `  ${outcome.project.padEnd(14)} ${`${outcome.found.length}/${labelled}`.padStart(7)} ${percent(ratio(outcome.found.length, labelled)).padStart(8)} ${`${outcome.matchedPlaces}/${outcome.secretPlaces}`.padStart(7)} ${percent(ratio(outcome.matchedPlaces, outcome.secretPlaces)).padStart(8)}  ${notes}`,
+        `  ${outcome.project.padEnd(18)} ${`${outcome.found.length}/${labelled}`.padStart(7)} ${percent(ratio(outcome.found.length, labelled)).padStart(8)} ${`${outcome.matchedPlaces}/${outcome.secretPlaces}`.padStart(7)} ${percent(ratio(outcome.matchedPlaces, outcome.secretPlaces)).padStart(8)}  ${notes}`,
       );
     }
     const found = outcomes.reduce((sum, outcome) => sum + outcome.found.length, 0);
@@ -219,7 +223,7 @@ describe('real-world compose setups: recall and precision of planes check', () =
     const recall = ratio(found, labelled);
     const precision = ratio(matched, places);
     const unreadable = outcomes.filter((outcome) => outcome.unreadable !== null);
-    lines.push(`  ${'TOTAL'.padEnd(14)} ${`${found}/${labelled}`.padStart(7)} ${percent(recall).padStart(8)} ${`${matched}/${places}`.padStart(7)} ${percent(precision).padStart(8)}  ${unreadable.length} of ${outcomes.length} projects unreadable`);
+    lines.push(`  ${'TOTAL'.padEnd(18)} ${`${found}/${labelled}`.padStart(7)} ${percent(recall).padStart(8)} ${`${matched}/${places}`.padStart(7)} ${percent(precision).padStart(8)}  ${unreadable.length} of ${outcomes.length} projects unreadable`);
 
     const byKind = new Map<string, { found: number; labelled: number }>();
     for (const outcome of outcomes) {
