@@ -46,5 +46,11 @@ export function secretTemplateFile(environment: string, secret: string): string 
   return `${CONFIG_DIR}/${environment}.${secret}.tmpl`;
 }
 
+/**
+ * The wrapper that starts a service whose image reads a secret only from a variable: generated,
+ * committed, and delivered to the container as a config (no image rebuild).
+ */
+export const SECRET_ENV_WRAPPER = { file: `${CONFIG_DIR}/secret-env.sh`, config: 'planes_secret_env', target: '/planes/secret-env.sh' } as const;
+
 /** Where a service finds its runtime secrets, in Compose and in Swarm. */
 export const RUN_SECRETS = '/run/secrets';

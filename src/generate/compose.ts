@@ -6,7 +6,8 @@ import { generatedHeader } from './header.js';
 import { isPlainObject, mergeOverride } from './merge.js';
 import { composeYaml } from './yaml-output.js';
 import { CONFIG_DIGESTS_LABEL, configDigestsLabel, rollingConfigName } from './config-digests.js';
-import { secretTemplateFile } from '../layout.js';
+import { SECRET_ENV_WRAPPER, secretTemplateFile } from '../layout.js';
+import { usesSecretEnv, wrappedStart } from './secret-env.js';
 import { templatedSecretName, withTemplateParts } from './secret-templates.js';
 import { acceptedSince, IGNORED, INSTEAD, SERVICE, SERVICE_EXTENSIONS } from '../swarm-format.js';
 
@@ -37,6 +38,7 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     mounts.forEach((mount) => usedSecrets.add(mount.secret));
     if (target === 'compose') service.build?.secrets?.forEach((secret) => usedBuildSecrets.add(secret));
     const given = passThroughOf(service, environment);
+    if (usesSecretEnv(mounts)) startThroughSecretEnv(service, mounts, given, target);
     // A bind mount's host path is relative to the project root in the manifest, to its directory here.
     if (Array.isArray(given['volumes'])) given['volumes'] = rewriteVolumeSources(given['volumes'], fromHere);
     const passThrough = target === 'swarm' ? toSwarm(name, given, notes) : withConfigDigests(given, configDigests);
@@ -71,7 +73,7 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     ...(manifest.volumes ? { volumes: manifest.volumes } : {}),
     ...(manifest.networks ? { networks: manifest.networks } : {}),
-    ...(manifest.configs ? { configs: topLevelConfigs(manifest, target, configDigests, fromHere) } : {}),
+    ...(manifest.configs || wrapperUsed(manifest) ? { configs: topLevelConfigs(manifest, target, configDigests, fromHere) } : {}),
   };
   const usage =
     target === 'swarm'
@@ -88,7 +90,7 @@ function swarmSecret(manifest: Manifest, name: string, environment: string, from
 
 /** In Swarm, a file config is named after its content, so that a changed file is a new config. */
 function topLevelConfigs(manifest: Manifest, target: Target, digests: ReadonlyMap<string, string>, fromHere: PathFrom): Record<string, unknown> {
-  const configs = rewriteConfigFiles(manifest.configs ?? {}, fromHere);
+  const configs = rewriteConfigFiles({ ...manifest.configs, ...(wrapperUsed(manifest) ? { [SECRET_ENV_WRAPPER.config]: { file: `./${SECRET_ENV_WRAPPER.file}` } } : {}) }, fromHere);
   if (target !== 'swarm') return configs;
   return Object.fromEntries(
     Object.entries(configs).map(([name, config]) => {
@@ -96,6 +98,20 @@ function topLevelConfigs(manifest: Manifest, target: Target, digests: ReadonlyMa
       return [name, digest === undefined ? config : { ...(config as object), name: rollingConfigName(manifest.name, name, digest) }];
     }),
   );
+}
+
+/** The wrapper as the service's start, mounted as a config (its mode matters in Swarm; Compose bind-mounts it and sh reads it). */
+function startThroughSecretEnv(service: ManifestService, mounts: SecretMount[], given: Record<string, unknown>, target: Target): void {
+  const { entrypoint, command } = wrappedStart(service, mounts, given);
+  given['entrypoint'] = entrypoint;
+  if (command === undefined) delete given['command'];
+  else given['command'] = command;
+  const mount = { source: SECRET_ENV_WRAPPER.config, target: SECRET_ENV_WRAPPER.target, ...(target === 'swarm' ? { mode: 0o555 } : {}) };
+  given['configs'] = [...(Array.isArray(given['configs']) ? given['configs'] : []), mount];
+}
+
+export function wrapperUsed(manifest: Manifest): boolean {
+  return Object.values(manifest.services).some((service) => usesSecretEnv(secretMounts(service)));
 }
 
 /** In dev, the digests of the file configs a service mounts, in a label: a changed file recreates its containers. */

@@ -82,5 +82,9 @@ function fileDigest(path: string, display: string): string | undefined {
     if (error instanceof FileReadError && error.code === 'ENOENT') return undefined;
     throw error;
   }
+  return contentDigest(content);
+}
+
+export function contentDigest(content: Buffer | string): string {
   return createHash('sha256').update(content).digest('hex').slice(0, DIGEST_LENGTH);
 }

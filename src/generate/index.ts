@@ -1,14 +1,15 @@
 import { isFile, readTextFile } from '../fs/index.js';
 import { join } from 'node:path';
 import { environmentNames, type LoadedManifest, ManifestError } from '../manifest/index.js';
-import { composeFile } from './compose.js';
-import { configDigests } from './config-digests.js';
+import { composeFile, wrapperUsed } from './compose.js';
+import { SECRET_ENV_SCRIPT } from './secret-env.js';
+import { configDigests, contentDigest } from './config-digests.js';
 import { secretTemplateFiles } from './secret-templates.js';
 import { formatDrift } from './drift.js';
 import { envFiles } from './env-files.js';
 import { secretExamples } from './examples.js';
 import { currentGitignore, gitignoreWithSecrets } from './gitignore.js';
-import { GITIGNORE } from '../layout.js';
+import { GITIGNORE, SECRET_ENV_WRAPPER } from '../layout.js';
 
 export { envFiles } from './env-files.js';
 export { rewriteConfigFiles, rewriteVolumeSources } from './host-paths.js';
@@ -35,6 +36,9 @@ export function generate(loaded: LoadedManifest, root: string): Generation {
   const manifestFile = file.split('\\').join('/');
   const env = envFiles(manifest, manifestFile);
   const configs = configDigests(manifest.name, manifest.configs, root);
+  // The wrapper is generated here: its digest is that of what is written, not of what is on disk now.
+  const wrapper = wrapperUsed(manifest);
+  if (wrapper) configs.digests.set(SECRET_ENV_WRAPPER.config, contentDigest(SECRET_ENV_SCRIPT));
   const problems = [...env.problems, ...configs.problems];
   if (problems.length > 0) {
     throw new ManifestError(problems.map(({ path, message }) => ({ position: loaded.locate(path), message })));
@@ -46,7 +50,7 @@ export function generate(loaded: LoadedManifest, root: string): Generation {
     files.push({ path: manifest.environments[environment]!.file, content: compose.content });
     notes.push(...compose.notes);
   }
-  files.push(...env.files, ...secretTemplateFiles(manifest), ...secretExamples(manifest));
+  files.push(...env.files, ...secretTemplateFiles(manifest), ...(wrapper ? [{ path: SECRET_ENV_WRAPPER.file, content: SECRET_ENV_SCRIPT }] : []), ...secretExamples(manifest));
   files.push({ path: GITIGNORE, content: gitignoreWithSecrets(currentGitignore(root)) });
   return { files, notes: [...new Set(notes)] };
 }

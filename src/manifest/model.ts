@@ -11,14 +11,16 @@ export interface SecretMount {
   mode?: string;
   uid?: string;
   gid?: string;
+  /** Variable the wrapper sets to the secret inside the service's process, for an image without `*_FILE` support. */
+  variable?: string;
 }
 
 export function secretMounts(service: ManifestService): SecretMount[] {
   const secrets = service.secrets ?? {};
   if (Array.isArray(secrets)) return secrets.map((secret) => ({ secret, target: secret }));
   return Object.entries(secrets).map(([secret, mount]) => {
-    const { target, env, mode, uid, gid } = mount ?? {};
-    return dropUndefined({ secret, target: target ?? secret, env, mode, uid, gid });
+    const { target, env, mode, uid, gid, variable } = mount ?? {};
+    return dropUndefined({ secret, target: target ?? secret, env, mode, uid, gid, variable });
   });
 }
 

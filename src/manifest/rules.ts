@@ -1,7 +1,7 @@
 import { posix, win32 } from 'node:path';
 import { isSecretFilePath, STAGING_DIR } from '../fs/index.js';
 import { classifyName, detectCredentials, describeValue, judgeCommandLine, judgeSetting, verdictProblem } from '../judge/index.js';
-import { COMMON_ENV_FILE, environmentEnvFile, GITIGNORE, MANIFEST_FILE, secretExampleFile } from '../layout.js';
+import { COMMON_ENV_FILE, environmentEnvFile, GITIGNORE, MANIFEST_FILE, SECRET_ENV_WRAPPER, secretExampleFile } from '../layout.js';
 import { configValueIn, environmentNames, isPerEnvironment, secretMounts } from './model.js';
 import { PASS_THROUGH_KEYS, type Manifest } from './schema.js';
 import type { YamlPath } from './locate.js';
@@ -31,6 +31,7 @@ const checks: Check[] = [
   noSecretPassedThrough,
   secretMountsDoNotCollide,
   templateProblems,
+  secretVariablesCanStart,
 ];
 
 export function semanticProblems(manifest: Manifest, file: string): SemanticProblem[] {
@@ -273,6 +274,37 @@ function secretMountsDoNotCollide(manifest: Manifest): SemanticProblem[] {
       targets.add(mount.target);
       if (mount.env && variables.has(mount.env)) problems.push({ path: ['services', name, 'secrets', mount.secret, 'env'], message: `${mount.env} is set twice in this service; use another variable name` });
       if (mount.env) variables.add(mount.env);
+      if (mount.variable && variables.has(mount.variable)) {
+        problems.push({ path: ['services', name, 'secrets', mount.secret, 'variable'], message: `${mount.variable} is set twice in this service; use another variable name` });
+      }
+      if (mount.variable) variables.add(mount.variable);
+    }
+  }
+  return problems;
+}
+
+const IMAGE_START_HINT = "give the image's own as image_start: {entrypoint: [...], command: [...]} (docker image inspect --format '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' IMAGE shows them; [] for none)";
+
+/**
+ * A secret given as a variable starts the service through the wrapper, which then runs the
+ * service's own entrypoint and command: planes must know both, and the wrapper's config name
+ * is planes' own.
+ */
+function secretVariablesCanStart(manifest: Manifest): SemanticProblem[] {
+  const problems: SemanticProblem[] = [];
+  if (manifest.configs && SECRET_ENV_WRAPPER.config in manifest.configs) {
+    problems.push({ path: ['configs', SECRET_ENV_WRAPPER.config], message: `${SECRET_ENV_WRAPPER.config} is the name planes gives the wrapper of secrets given as variables; name this config otherwise` });
+  }
+  for (const [name, service] of Object.entries(manifest.services)) {
+    const wrapped = secretMounts(service).find((mount) => mount.variable !== undefined);
+    if (wrapped === undefined) continue;
+    const at: YamlPath = ['services', name, 'secrets', wrapped.secret, 'variable'];
+    if (typeof service.entrypoint === 'string') {
+      problems.push({ path: ['services', name, 'entrypoint'], message: 'write the entrypoint as a list: the wrapper that sets the secret variables runs it after its own arguments' });
+    } else if (service.entrypoint === undefined && service.image_start === undefined) {
+      problems.push({ path: at, message: `starting through the wrapper replaces the image's entrypoint, which planes cannot know without pulling the image: ${IMAGE_START_HINT}` });
+    } else if (service.command === undefined && service.image_start === undefined) {
+      problems.push({ path: at, message: `with the wrapper as entrypoint the engine drops the image's command, which planes cannot know without pulling the image: ${IMAGE_START_HINT}` });
     }
   }
   return problems;

@@ -105,6 +105,11 @@ const secretMount = z
       .describe('File mode as a quoted octal string, e.g. "0400"'),
     uid: z.string().optional(),
     gid: z.string().optional(),
+    variable: envVarName
+      .optional()
+      .describe(
+        'For an image that reads this secret only from an environment variable: the service starts through a small wrapper that sets the variable to the secret, in its own process only (never in the container configuration)',
+      ),
   })
   .strict();
 
@@ -146,6 +151,16 @@ const service = z
       })
       .optional()
       .describe('Runtime secrets mounted under /run/secrets'),
+    image_start: z
+      .object({
+        entrypoint: z.array(z.string()).describe("The image's ENTRYPOINT, [] when it has none"),
+        command: z.array(z.string()).describe("The image's CMD, [] when it has none"),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "What the image runs when nothing overrides it (docker image inspect --format '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' IMAGE): needed by a secret given as a variable when the service sets no entrypoint or command, since starting through the wrapper replaces them",
+      ),
     overrides: z
       .record(z.string(), z.object(passThrough).strict())
       .optional()

@@ -28,7 +28,7 @@ export function plan(manifest: Manifest): PlanRow[] {
       const mounts = Object.entries(manifest.services).flatMap(([service, s]) =>
         secretMounts(s).filter((m) => m.secret === name).map((m) => ({ service, ...m })),
       );
-      const paths = [...new Set(mounts.map((m) => `${RUN_SECRETS}/${m.target}` + (m.env ? ` (${m.env})` : '')))].join(', ') || 'not mounted';
+      const paths = [...new Set(mounts.map((m) => `${RUN_SECRETS}/${m.target}` + (m.env ? ` (${m.env})` : '') + (m.variable ? ` (${m.variable} inside the process, set by planes' wrapper)` : '')))].join(', ') || 'not mounted';
       const source = secretSource(manifest, name, environment);
       rows.push({ environment, setting: name, plane: target === 'swarm' ? 'external' : 'secret', lands: `${paths} <- ${source}`, services: mounts.map((m) => m.service) });
     }
