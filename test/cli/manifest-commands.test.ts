@@ -95,15 +95,15 @@ describe('planes setup', () => {
     const root = project();
     const first = planes(['setup'], root);
     expect(first.status, first.stderr).toBe(0);
-    const files = ['postgres_password', 'redis_password', 'session_signing_key', 'llm_api_key'].map((n) => join(root, 'secrets', `${n}.txt`));
+    const files = ['postgres_password', 'redis_password', 'session_signing_key', 'database_url', 'llm_api_key'].map((n) => join(root, 'secrets', `${n}.txt`));
     expect(statSync(join(root, 'secrets')).mode & 0o777).toBe(0o700);
     // 0400 where every service that mounts the secret asks for it (Compose bind-mounts the file), else 0600.
-    expect(files.map((file) => statSync(file).mode & 0o777)).toEqual([0o600, 0o600, 0o400, 0o400]);
+    expect(files.map((file) => statSync(file).mode & 0o777)).toEqual([0o600, 0o600, 0o400, 0o400, 0o400]);
     const values = files.map((file) => readFileSync(file, 'utf8'));
     for (const value of values) expect(first.stderr).not.toContain(value);
     const second = planes(['setup'], root);
     expect(second.status).toBe(0);
-    expect(second.stderr).toContain('0 created, 4 already there');
+    expect(second.stderr).toContain('0 created, 5 already there');
     expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(values);
   });
 
@@ -124,7 +124,8 @@ describe('planes plan', () => {
     const prod = result.stdout.slice(result.stdout.indexOf('prod:'));
     // db reads only POSTGRES_USER and POSTGRES_DB, but env files are per environment: it receives DEBUG too.
     expect(dev).toMatch(/DEBUG\s+config\s+api,worker,db\s+env_file config\/dev\.env: DEBUG/);
-    expect(dev).toMatch(/postgres_password\s+secret\s+api,worker,db\s+\/run\/secrets\/postgres_password \(DB_PASSWORD_FILE\), \/run\/secrets\/postgres_password \(POSTGRES_PASSWORD_FILE\) <- file secrets\/postgres_password\.txt/);
+    expect(dev).toMatch(/database_url\s+secret\s+worker\s+\/run\/secrets\/database_url \(DATABASE_URL_FILE\) <- file secrets\/database_url\.txt, rendered by planes setup from the template of postgres_password/);
+    expect(dev).toMatch(/postgres_password\s+secret\s+api,db\s+\/run\/secrets\/postgres_password \(DB_PASSWORD_FILE\), \/run\/secrets\/postgres_password \(POSTGRES_PASSWORD_FILE\) <- file secrets\/postgres_password\.txt/);
     expect(dev).toMatch(/pip_index_token\s+build\s+api,worker\s+BuildKit secret id=pip_index_token <- variable PIP_INDEX_TOKEN/);
     expect(prod).toMatch(/llm_api_key\s+external\s+api,worker\s+\/run\/secrets\/llm_api_key \(LLM_API_KEY_FILE\) <- Swarm secret shop_llm_api_key/);
     expect(prod).toMatch(/pip_index_token\s+build\s+api,worker\s+not in the stack file; CI builds with docker buildx build --secret id=pip_index_token,env=PIP_INDEX_TOKEN/);
@@ -132,7 +133,7 @@ describe('planes plan', () => {
 
   it('--json gives the same rows to programs', () => {
     const rows = JSON.parse(planes(['plan', '--json'], REPO).stdout) as { environment: string; setting: string; plane: string }[];
-    expect(rows.filter((r) => r.environment === 'prod' && r.plane === 'external').map((r) => r.setting)).toEqual(['postgres_password', 'redis_password', 'session_signing_key', 'llm_api_key']);
+    expect(rows.filter((r) => r.environment === 'prod' && r.plane === 'external').map((r) => r.setting)).toEqual(['postgres_password', 'redis_password', 'session_signing_key', 'database_url', 'llm_api_key']);
   });
 });
 

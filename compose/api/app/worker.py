@@ -12,7 +12,8 @@ log = logging.getLogger("shop.worker")
 def main() -> None:
     logging.basicConfig(level=settings.LOG_LEVEL)
     queue = redis.Redis(host=settings.REDIS_HOST, password=settings.secret("REDIS_PASSWORD"))
-    with psycopg.connect(**settings.DB_DSN, password=settings.secret("DB_PASSWORD")) as conn:
+    # One connection string, rendered by planes from the password and the config (a templated secret).
+    with psycopg.connect(settings.secret("DATABASE_URL")) as conn:
         conn.execute("create table if not exists jobs (id bigserial primary key, body text not null)")
         conn.commit()
         log.info("waiting for jobs (model %s)", settings.LLM_MODEL)
