@@ -52,6 +52,8 @@ const SEPARATORS = new Set([' ', '\t', '\n', '\r', '\f', '\v', '"', "'", '`', ',
 const SSH_KEY_TYPE = /^(?:ssh-|ecdsa-|sk-ssh-|sk-ecdsa-)[a-z0-9@.-]{1,60}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME_ASSIGNMENT = /^-{0,2}[A-Za-z_][A-Za-z0-9_-]{0,63}=/;
+// Reused by every call (the detector runs on every value): how often each ASCII character occurs.
+const CHARACTER_COUNTS = new Uint32Array(128);
 
 /** Where a value holds generated-looking words, in order. */
 export function findGeneratedWords(value: string): GeneratedSpan[] {
@@ -115,14 +117,14 @@ export function looksGenerated(word: string): boolean {
   let letters = 0;
   let digits = 0;
   let ascending = 0;
-  const counts = new Map<string, number>();
+  const counts = CHARACTER_COUNTS.fill(0);
   for (let index = 0; index < core.length; index += 1) {
-    const character = core[index] as string;
     const code = core.charCodeAt(index);
+    if (code >= 128) return false;
     if (code >= 48 && code <= 57) digits += 1;
     else if ((code | 32) >= 97 && (code | 32) <= 122) letters += 1;
     if (index > 0 && code === core.charCodeAt(index - 1) + 1) ascending += 1;
-    counts.set(character, (counts.get(character) ?? 0) + 1);
+    counts[code] = (counts[code] as number) + 1;
   }
   if (letters === 0 || digits === 0) return false;
   if (wordShare(core) >= MAX_WORD_SHARE) return false;
@@ -175,9 +177,10 @@ function wordShare(word: string): number {
   return letters === 0 ? 0 : wordy / letters;
 }
 
-function shannonEntropy(counts: ReadonlyMap<string, number>, length: number): number {
+function shannonEntropy(counts: Uint32Array, length: number): number {
   let bits = 0;
-  for (const count of counts.values()) {
+  for (const count of counts) {
+    if (count === 0) continue;
     const share = count / length;
     bits -= share * Math.log2(share);
   }

@@ -227,7 +227,7 @@ function lastSecretTerm(nameWords: readonly string[]): TermHit | undefined {
 
 /** Words that make a name a connection string's: its value's userinfo holds a password. */
 const CONNECTION_WORDS: ReadonlySet<string> = new Set('dsn datasource connstr connectionstring connectionstrings'.split(' '));
-const CONNECTION_PHRASES: readonly string[] = ['data source', 'connection string', 'connection strings', 'conn str', 'conn string'];
+const CONNECTION_PHRASES: ReadonlySet<string> = new Set(['data source', 'connection string', 'connection strings', 'conn str', 'conn string']);
 /** Stores whose …_URL or …_URI is a connection string (DATABASE_URL, PGRST_DB_URI, MONGO_URL). */
 const STORE_WORDS: ReadonlySet<string> = new Set(
   'database db pg postgres postgresql psql mysql mariadb mongo mongodb redis valkey sql mssql sqlserver oracle amqp rabbitmq broker clickhouse cassandra neo4j influx influxdb'.split(' '),
@@ -243,15 +243,29 @@ const DESCRIPTIVE_WORDS: ReadonlySet<string> = new Set(
 );
 
 function isConnectionName(nameWords: readonly string[]): boolean {
-  if (nameWords.some((word) => CONNECTION_WORDS.has(word))) return true;
-  const spaced = ` ${nameWords.join(' ')} `;
-  if (CONNECTION_PHRASES.some((phrase) => spaced.includes(` ${phrase} `))) return true;
-  const last = nameWords.at(-1);
-  return (last === 'url' || last === 'uri') && nameWords.slice(0, -1).some((word) => STORE_WORDS.has(word));
+  const last = nameWords.length - 1;
+  const url = nameWords[last] === 'url' || nameWords[last] === 'uri';
+  return nameWords.some(
+    (word, index) =>
+      CONNECTION_WORDS.has(word) || (index < last && CONNECTION_PHRASES.has(`${word} ${nameWords[index + 1]}`)) || (url && index < last && STORE_WORDS.has(word)),
+  );
 }
+
+// check judges the same names in every service, rule and file; a name's verdict never changes.
+const VERDICTS = new Map<string, NameVerdict>();
+const MAX_REMEMBERED = 10_000;
 
 /** Says whether a variable, argument or label name names a secret. */
 export function classifyName(name: string): NameVerdict {
+  const remembered = VERDICTS.get(name);
+  if (remembered !== undefined) return remembered;
+  if (VERDICTS.size >= MAX_REMEMBERED) VERDICTS.clear();
+  const verdict = Object.freeze(judgeName(name));
+  VERDICTS.set(name, verdict);
+  return verdict;
+}
+
+function judgeName(name: string): NameVerdict {
   const nameWords = splitNameWords(name);
   const notSecret = (reason: string, expectsPath = false): NameVerdict => ({
     secret: false,
