@@ -50,6 +50,8 @@ const CANDIDATE_CHARACTERS: ReadonlySet<number> = new Set(
 );
 const SEPARATORS = new Set([' ', '\t', '\n', '\r', '\f', '\v', '"', "'", '`', ',', ';', ':', '<', '>', '[', ']', '{', '}', '|', '\\']);
 const SSH_KEY_TYPE = /^(?:ssh-|ecdsa-|sk-ssh-|sk-ecdsa-)[a-z0-9@.-]{1,60}$/;
+const IDENTIFIER_CHARACTERS = /^[A-Za-z0-9_/-]+$/;
+const HEX_DIGITS = /^[0-9a-f]{7,64}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME_ASSIGNMENT = /^-{0,2}[A-Za-z_][A-Za-z0-9_-]{0,63}=/;
 // Reused by every call (the detector runs on every value): how often each ASCII character occurs.
@@ -111,6 +113,10 @@ export function looksGenerated(word: string): boolean {
   if (UUID.test(word)) return false;
   const dash = word.indexOf('-');
   if (dash > 0 && DIGEST_ALGORITHM.test(word.slice(0, dash))) return false;
+  // `owner/action@<commit>`: a reference pinned to a commit.
+  const at = word.lastIndexOf('@');
+  if (at > 0 && HEX_DIGITS.test(word.slice(at + 1))) return false;
+  if (isIdentifier(word)) return false;
   let padding = word.length;
   while (padding > 0 && word[padding - 1] === '=') padding -= 1;
   const core = word.slice(0, padding);
@@ -132,6 +138,18 @@ export function looksGenerated(word: string): boolean {
   if (ascending * 4 > core.length) return false;
   const entropy = shannonEntropy(counts, core.length);
   return /^(?:[0-9a-f]+|[0-9A-F]+)$/.test(core) ? entropy >= HEX_MIN_ENTROPY : entropy >= MIXED_MIN_ENTROPY;
+}
+
+/**
+ * Whether a word is written as an identifier: three or more pieces between `_`, `-` or `/`, none
+ * mixing upper and lower case, and nothing but letters and digits in them
+ * (TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, node-20-bookworm-slim). Random base64url mixes the
+ * cases in nearly every piece it has; a generated password has other symbols.
+ */
+function isIdentifier(word: string): boolean {
+  if (!IDENTIFIER_CHARACTERS.test(word)) return false;
+  const pieces = word.split(/[_\-/]+/).filter((piece) => piece !== '');
+  return pieces.length >= 3 && pieces.every((piece) => piece === piece.toUpperCase() || piece === piece.toLowerCase());
 }
 
 /**

@@ -72,6 +72,8 @@ const NOT_GENERATED: Row[] = [
   { label: 'an ASP.NET configuration key', value: 'AppSettings__ConnectionStrings__DefaultConnection2' },
   { label: 'a target triple', value: 'x86_64-unknown-linux-gnu-gcc-12-cross-compiler-v3' },
   { label: 'a consumer command line', value: 'rust-consumer --storage generic_metrics_distributions_raw --consumer-group snuba-gen-metrics-distributions-consumers' },
+  { label: 'a TLS cipher suite', value: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' },
+  { label: 'an action pinned to a commit', value: `astral-sh/setup-uv@${draw(HEX, 40)}` },
   { label: 'JVM options', value: '-XX:+UseContainerSupport -XX:MaxRAMPercentage=75.0 -Dspring.profiles.active=prod' },
   { label: 'a counted run, not a drawn one', value: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEF' },
   { label: 'hex counted', value: '0123456789abcdef0123456789abcdef' },
