@@ -20,6 +20,8 @@ export const ADVERSARIAL_VALUES: readonly string[] = [
   `${'sk-'.repeat(30_000)}`,
   `${'$'.repeat(50_000)}`,
   `a:${'b'.repeat(50_000)}@tcp`,
+  // Thousands of words just long enough for the generated-value detector to weigh each one.
+  `${'Zq8pW2xL'.repeat(4)}= `.repeat(3_000),
 ];
 
 /** As many ordinary values as a 5,000-service project holds, none of them a credential. */

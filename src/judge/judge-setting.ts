@@ -15,7 +15,7 @@
  *   format, a secret-named variable interpolated into it, a credential written as a default in it.
  */
 import { interpolate, type VariableReference } from '../compose/index.js';
-import { classifyName, describeValue, detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type NameVerdict } from '../redact/index.js';
+import { classifyName, describeValue, detectCredentials, detectSettingCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type NameVerdict } from '../redact/index.js';
 import type { JudgeOptions, NameRule, ReferenceFact, Setting, SettingVerdict } from './verdict.js';
 import { fillOrigins, mostSevere, natureOf, referenceFact, secretReferences, variablesOf } from './written.js';
 
@@ -26,14 +26,20 @@ type Found = WithoutSettingFacts<SettingVerdict>;
 export function judgeSetting(setting: Setting, options: JudgeOptions = {}): SettingVerdict | undefined {
   const name = setting.place === 'label' ? undefined : classifyName(setting.name);
   const found = judgeKnownValue(setting, options) ?? judgeByName(setting, name);
-  if (found === undefined) return undefined;
+  const identifier = name?.secret === true && name.severity === 'warning';
+  if (found === undefined || (identifier && found.kind === 'placeholder-in-secret-slot')) return undefined;
   const nameRule = nameRuleOf(name);
-  return { ...found, place: setting.place, name: setting.name, ...(nameRule === undefined ? {} : { nameRule }), credentialFormats: credentialFormatsOf(setting) };
+  const credentialFormats = credentialFormatsOf(setting);
+  // The ID half of a key pair (…_ACCESS_KEY_ID) is a warning, unless its value is a credential itself (an AKIA key ID).
+  const severity = identifier && credentialFormats.length === 0 ? 'warning' : found.severity;
+  return { ...found, severity, place: setting.place, name: setting.name, ...(nameRule === undefined ? {} : { nameRule }), credentialFormats };
 }
 
 /** By name first: a secret name decides alone; a path name decides when its value is not a path. */
 function judgeByName(setting: Setting, name: NameVerdict | undefined): Found | undefined {
-  if (name?.secret) return judgeSecretNamed(setting, name.reason);
+  // Key material given as its file (REDIS_TLS_KEY=/certs/redis.key) is judged as any other value.
+  const keyFile = name?.pathAllowed === true && typeof setting.value === 'string' && looksLikeFilePath(setting.value);
+  if (name?.secret && !keyFile) return judgeSecretNamed(setting, name.reason);
   if (name?.expectsPath) {
     const found = judgePathNamed(setting, name.reason);
     if (found !== undefined) return found;
@@ -103,7 +109,7 @@ function judgeValue(setting: Setting): Found | undefined {
   const { place, value, written } = setting;
   if (value === null || value === undefined) return undefined;
   const variables = variablesOf(place);
-  const match = mostSevere(detectCredentials(value));
+  const match = mostSevere(detectSettingCredentials(setting.name, value));
   if (match !== undefined) {
     const evidence = describeValue(value.slice(match.start, match.end));
     return { kind: 'credential-format', severity: match.severity, reason: match.description, evidence, nature: natureOf(match), filledFrom: fillOrigins(written, variables) };
@@ -122,7 +128,7 @@ function judgeValue(setting: Setting): Found | undefined {
   if (template === undefined) return undefined;
   // The value as it reads when no variable is set: every default written in it, in place.
   const literal = interpolate(template, () => undefined).value;
-  const fallback = literal === value ? undefined : mostSevere(detectCredentials(literal));
+  const fallback = literal === value ? undefined : mostSevere(detectSettingCredentials(setting.name, literal));
   if (fallback === undefined) return undefined;
   const evidence = describeValue(literal.slice(fallback.start, fallback.end));
   return { kind: 'credential-in-default', severity: fallback.severity, reason: fallback.description, evidence, nature: natureOf(fallback) };

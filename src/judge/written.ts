@@ -73,7 +73,8 @@ export function secretReferences(references: readonly VariableReference[]): Vari
 }
 
 export function natureOf(match: Pick<CredentialMatch, 'id' | 'severity'>): CredentialNature {
-  if (match.severity === 'error') return 'secret';
+  // A generated-looking value is a warning for want of certainty, not for being a stand-in.
+  if (match.severity === 'error' || match.id === 'generated-secret') return 'secret';
   return /-hash$/.test(match.id) ? 'password-hash' : 'placeholder';
 }
 

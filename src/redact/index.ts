@@ -8,6 +8,7 @@ export { classifyName, splitNameWords, type NameVerdict } from './names.js';
 export {
   CREDENTIAL_FORMATS,
   detectCredentials,
+  detectSettingCredentials,
   isHarmlessValue,
   isPlaceholder,
   looksLikeFilePath,

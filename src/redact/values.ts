@@ -2,11 +2,15 @@
  * Value-based secret detection (DESIGN.md §4 "What is a secret", value-based), whatever the
  * name: known credential formats, URLs and DSNs with a password, Authorization credentials,
  * secret-named keys inside a value (`password=…`, `"token": "…"`), crackable password hashes.
+ * detectSettingCredentials adds what a setting's name tells about its value: a connection
+ * string's password, and a generated-looking value (entropy.ts) where the name does not say
+ * what the value is.
  *
  * Runs on every scalar of a compose file, so every regex is compiled once, every quantifier
  * is bounded or unambiguous, and each detector first checks for a literal keyword.
  */
 import { Buffer } from 'node:buffer';
+import { findGeneratedWords } from './entropy.js';
 import { classifyName } from './names.js';
 
 export type CredentialSeverity = 'error' | 'warning';
@@ -128,6 +132,59 @@ export function detectCredentials(value: string): CredentialMatch[] {
     addUnlessOverlapping(matches, slot);
   }
   return matches.sort((a, b) => a.start - b.start);
+}
+
+const GENERATED_VALUE = { id: 'generated-secret', description: 'generated-looking value (long, random, letters and digits mixed)' } as const;
+const CONNECTION_USERINFO = { id: 'credential-connection-string', description: 'connection string with a password in it (user:password@host)' } as const;
+
+/**
+ * What a setting's value holds, its name known: every credential detectCredentials finds; a
+ * password in a connection string the name announces, also without a scheme
+ * (`DB_DSN=app:pw@db/app`, Oracle's `app/pw@db`, ODBC's `PWD=pw`); and, unless the name says
+ * what the value is (GIT_SHA, IMAGE_DIGEST, CLIENT_ID), a generated-looking value. The last is
+ * a warning: randomness suggests a key, only a name or a format says so.
+ */
+export function detectSettingCredentials(name: string, value: string): CredentialMatch[] {
+  const matches = detectCredentials(value);
+  if (value.length < MIN_CREDENTIAL_LENGTH) return matches;
+  const verdict = classifyName(name);
+  if (verdict.connection) {
+    for (const slot of connectionPasswordSlots(value)) {
+      const password = value.slice(slot.start, slot.end);
+      if (DOCUMENTED_EXAMPLES.has(password) || ONLY_A_REFERENCE.test(password)) continue;
+      if (looksLikePlaceholder(password)) slot.severity = 'warning';
+      addUnlessOverlapping(matches, slot);
+    }
+  }
+  if (!verdict.describesValue) {
+    for (const span of findGeneratedWords(value)) {
+      if (!looksLikePlaceholder(value.slice(span.start, span.end))) addUnlessOverlapping(matches, { ...GENERATED_VALUE, severity: 'warning', ...span });
+    }
+  }
+  return matches.sort((a, b) => a.start - b.start);
+}
+
+/** Passwords only a connection string's name reveals: userinfo without a scheme, ODBC's PWD. */
+function connectionPasswordSlots(value: string): CredentialMatch[] {
+  const slots: CredentialMatch[] = [];
+  const at = value.lastIndexOf('@');
+  if (at > 0 && !value.includes('://') && !/\s/.test(value) && value.length > at + 1) {
+    const userinfo = value.slice(0, at);
+    // `jdbc:oracle:thin:app/pw@db`, `app/pw@db` (Oracle); otherwise `app:pw@db:5432/app`.
+    const lastColon = userinfo.lastIndexOf(':');
+    const slash = userinfo.indexOf('/', lastColon + 1);
+    const separator = slash >= 0 ? slash : userinfo.indexOf(':');
+    if (separator >= 0 && separator < userinfo.length - 1) slots.push({ ...CONNECTION_USERINFO, severity: 'error', start: separator + 1, end: at });
+  }
+  if (/pwd/i.test(value)) {
+    for (const match of execAll(KEY_VALUE, value)) {
+      if ((match[1] as string).toLowerCase() !== 'pwd') continue;
+      const group = match[2] !== undefined ? 2 : match[3] !== undefined ? 3 : 4;
+      const [start, end] = groupSpan(match, group);
+      if (end > start) slots.push({ ...CONNECTION_USERINFO, severity: 'error', start, end });
+    }
+  }
+  return slots;
 }
 
 /** Places where a value holds a password of any shape: only its position says it is one. */

@@ -5,6 +5,8 @@ interface Row {
   name: string;
   secret: boolean;
   expectsPath?: boolean;
+  /** For a secret name: error unless said otherwise. */
+  severity?: 'error' | 'warning';
   why: string;
 }
 
@@ -30,7 +32,7 @@ const LEAK_CASE_NAMES: Row[] = [
   { name: 'PASSWORD', secret: true, why: 'case 25' },
   { name: 'com.example.deploy', secret: false, why: 'case 30: caught by value' },
   { name: 'traefik.http.middlewares.a.basicauth.users', secret: false, why: 'case 31: the hash is a warning by value' },
-  { name: 'AWS_ACCESS_KEY_ID', secret: false, why: 'case 32: the key ID is judged by value' },
+  { name: 'AWS_ACCESS_KEY_ID', secret: true, severity: 'warning', why: 'case 32: the ID beside its secret key, a warning by name; an AKIA value stays an error by format' },
 ];
 
 const SECRET_NAMES: Row[] = [
@@ -126,12 +128,104 @@ const NOT_SECRET_NAMES: Row[] = [
   { name: 'SALT_ROUNDS', secret: false, why: 'rounds' },
 ];
 
+/**
+ * Issue 11, class 4: names missed before, each from a real project's compose file or docs
+ * (the project in `why`), and the look-alikes that must stay what they were.
+ */
+const ISSUE_11_SECRET_NAMES: Row[] = [
+  { name: 'DB_ENC_KEY', secret: true, why: 'Supabase realtime: encrypts tenant secrets' },
+  { name: 'VAULT_ENC_KEY', secret: true, why: 'Supabase supavisor' },
+  { name: 'CRYPTO_KEY', secret: true, why: 'Supabase postgres-meta' },
+  { name: 'PG_META_CRYPTO_KEY', secret: true, why: 'Supabase .env' },
+  { name: 'APP_ENC_KEY', secret: true, why: 'enc key after any prefix' },
+  { name: '_APP_OPENSSL_KEY_V1', secret: true, why: 'Appwrite: openssl key, version suffix is filler' },
+  { name: 'AES_KEY', secret: true, why: 'an AES key' },
+  { name: 'JWT_PRIVATE_KEY', secret: true, why: 'private key (Seafile, Plane)' },
+  { name: 'SUPABASE_SERVICE_KEY', secret: true, why: 'Supabase studio: the service role key' },
+  { name: 'DBPASS', secret: true, why: 'run-together db + pass' },
+  { name: 'MYSQLPASS', secret: true, why: 'run-together mysql + pass' },
+  { name: 'ADMINPWD', secret: true, why: 'run-together admin + pwd' },
+  { name: 'DBPW', secret: true, why: 'run-together db + pw' },
+  { name: 'SSHPASS', secret: true, why: 'read by `sshpass -e`' },
+  { name: '_APP_DB_PASS', secret: true, why: 'Appwrite' },
+  { name: 'PASSWD', secret: true, why: 'passwd alone' },
+  { name: 'S3_PROTOCOL_ACCESS_KEY_ID', secret: true, severity: 'warning', why: 'Supabase storage: an access key ID, a warning' },
+  { name: 'STORAGE_S3_ACCESS_KEY_ID', secret: true, severity: 'warning', why: 'an access key ID, a warning' },
+  { name: 'S3_PROTOCOL_ACCESS_KEY_SECRET', secret: true, why: 'Supabase storage: the secret beside it' },
+  { name: 'MINIO_ACCESS_KEY', secret: true, why: 'MinIO: the ID by its docs, the secret itself in other projects: an error, as the name cannot tell' },
+  { name: 'S3_ACCESS_KEY', secret: true, why: 'same as MINIO_ACCESS_KEY' },
+];
+
+const ISSUE_11_LOOK_ALIKES: Row[] = [
+  { name: 'AWS_ACCESS_KEY_ID_FILE', secret: false, expectsPath: true, why: 'the file of the ID' },
+  { name: 'KMS_KEY_ID', secret: false, why: 'a key ID without "access"' },
+  { name: 'JWT_KEY_ID', secret: false, why: 'the kid header: id qualifies the key' },
+  { name: 'PARTITION_KEY', secret: false, why: 'key alone is not a credential' },
+  { name: 'S3_KEY', secret: false, why: 'an object key' },
+  { name: 'ENCRYPTION_KEY_FILE', secret: false, expectsPath: true, why: 'file' },
+  { name: 'ENC_KEY_LENGTH', secret: false, why: 'length' },
+  { name: 'PASSPORT_STRATEGY', secret: false, why: 'passport is not pass' },
+  { name: 'SURPASS', secret: false, why: 'sur is no owner of a password' },
+  { name: 'ENCOMPASS_URL', secret: false, why: 'word-based' },
+  { name: 'DBPASS_FILE', secret: false, expectsPath: true, why: 'file' },
+  { name: 'KEYPASS', secret: false, why: 'key is not an owner of a password' },
+  { name: 'SPRING_DATASOURCE_URL', secret: false, why: 'a connection string: judged by its value' },
+];
+
 describe('classifyName', () => {
-  it.each([...LEAK_CASE_NAMES, ...SECRET_NAMES, ...NOT_SECRET_NAMES])('$name → secret: $secret ($why)', (row) => {
+  it.each([...LEAK_CASE_NAMES, ...SECRET_NAMES, ...NOT_SECRET_NAMES, ...ISSUE_11_SECRET_NAMES, ...ISSUE_11_LOOK_ALIKES])('$name → secret: $secret ($why)', (row) => {
     const verdict = classifyName(row.name);
     expect(verdict.secret).toBe(row.secret);
     expect(verdict.expectsPath).toBe(row.expectsPath ?? false);
+    if (row.secret) expect(verdict.severity).toBe(row.severity ?? 'error');
     expect(verdict.reason).not.toBe('');
+  });
+
+  // Key material is often mounted and named by its path; a password never is.
+  it.each([
+    ['REDIS_TLS_KEY', true],
+    ['TLS_KEY', true],
+    ['SSL_KEY', true],
+    ['JWT_PRIVATE_KEY', true],
+    ['DB_ENC_KEY', true],
+    ['SSH_KEY', true],
+    ['POSTGRES_PASSWORD', false],
+    ['API_KEY', false],
+    ['GITHUB_TOKEN', false],
+  ] as const)('%s may hold the path of its key: %s', (name, pathAllowed) => {
+    expect(classifyName(name).pathAllowed).toBe(pathAllowed);
+  });
+
+  it.each([
+    ['SPRING_DATASOURCE', true, 'Spring'],
+    ['PGRST_DB_URI', true, 'PostgREST (Supabase)'],
+    ['DB_PG_URI', true, 'issue 11'],
+    ['SENTRY_DSN', true, 'a DSN; without a password it is fine'],
+    ['DATA_SOURCE_NAME', true, 'postgres_exporter'],
+    ['GOTRUE_DB_DATABASE_URL', true, 'Supabase auth'],
+    ['DATABASE_URL', true, 'the convention'],
+    ['MONGO_URL', true, 'a store before url'],
+    ['ConnectionStrings__Default', true, 'ASP.NET'],
+    ['GOTRUE_SITE_URL', false, 'a site, not a store'],
+    ['API_EXTERNAL_URL', false, 'Supabase: a public URL'],
+    ['REDIS_HOST', false, 'a host'],
+  ] as const)('%s names a connection string: %s (%s)', (name, connection, _source) => {
+    expect(classifyName(name).connection).toBe(connection);
+  });
+
+  it.each([
+    ['GIT_SHA', true],
+    ['org.opencontainers.image.revision', true],
+    ['IMAGE_DIGEST', true],
+    ['VAPID_PUBLIC_KEY', true],
+    ['CLIENT_ID', true],
+    ['NODE_CHECKSUM', true],
+    ['gitHead', true],
+    ['LIVEKIT_KEYS', false],
+    ['APP_CONFIG', false],
+    ['com.example.deploy', false],
+  ] as const)('%s says what its value is, so no randomness makes it a secret: %s', (name, describesValue) => {
+    expect(classifyName(name).describesValue).toBe(describesValue);
   });
 
   it('explains a secret verdict by its term', () => {
