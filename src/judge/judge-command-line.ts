@@ -6,11 +6,10 @@
  * docker inspect and ps show them all.
  */
 import { type CommandLineMatch, detectPasswordArguments } from './command-line.js';
+import { everyKnownSecret, KNOWN_SECRET } from './known-secrets.js';
 import { classifyName, describeValue } from '../redact/index.js';
 import type { CommandLine, CommandVerdict, JudgeOptions } from './verdict.js';
 import { fillOrigins, natureOf, referenceFact, secretReferences } from './written.js';
-
-const KNOWN_SECRET = 'known-secret';
 
 /**
  * Every password or credential found, then every known secret elsewhere on the line, then each
@@ -57,16 +56,9 @@ function knownSecretsOn(line: CommandLine, detected: readonly CommandLineMatch[]
   const { findKnownSecret } = options;
   if (findKnownSecret === undefined) return [];
   const texts = typeof line.value === 'string' ? [{ text: line.value, argument: null }] : line.value.map((text, argument) => ({ text, argument }));
-  const found: CommandLineMatch[] = [];
-  for (const { text, argument } of texts) {
-    let from = 0;
-    for (let match = findKnownSecret(text); match !== undefined; match = findKnownSecret(text.slice(from))) {
-      const start = from + match.start;
-      const end = from + match.end;
-      from = end;
-      const overlaps = detected.some((other) => other.argument === argument && start < other.end && other.start < end);
-      if (!overlaps) found.push({ id: KNOWN_SECRET, description: `the value of the secret ${match.secret}`, severity: 'error', argument, start, end });
-    }
-  }
-  return found;
+  return texts.flatMap(({ text, argument }) =>
+    everyKnownSecret(text, findKnownSecret)
+      .filter(({ start, end }) => !detected.some((other) => other.argument === argument && start < other.end && other.start < end))
+      .map(({ secret, start, end }): CommandLineMatch => ({ id: KNOWN_SECRET, description: `the value of the secret ${secret}`, severity: 'error', argument, start, end })),
+  );
 }

@@ -21,6 +21,9 @@ const LONG_ENOUGH = 12;
 /** Values are indexed by their first characters, so a text is searched in time linear in its length. */
 const PREFIX = MIN_LENGTH;
 
+/** The id of a match of a known secret, beside the credential formats' ids. */
+export const KNOWN_SECRET = 'known-secret';
+
 const CHARACTER_CLASSES: readonly RegExp[] = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/];
 
 /** Whether a secret's value is distinctive enough that finding it elsewhere means it was copied there. */
@@ -65,4 +68,15 @@ export class KnownSecretValues {
     }
     return undefined;
   }
+}
+
+/** Every known secret written in `text`, in order, with a finder that returns the first one. */
+export function everyKnownSecret(text: string, findKnownSecret: (text: string) => KnownSecretMatch | undefined): KnownSecretMatch[] {
+  const found: KnownSecretMatch[] = [];
+  let from = 0;
+  for (let match = findKnownSecret(text); match !== undefined; match = findKnownSecret(text.slice(from))) {
+    found.push({ secret: match.secret, start: from + match.start, end: from + match.end });
+    from += match.end;
+  }
+  return found;
 }
