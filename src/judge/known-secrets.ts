@@ -8,7 +8,9 @@
  * user, the database and the host of half the stacks there are) or `true` a secret because
  * some `POSTGRES_PASSWORD` holds it: a kept value is at least MIN_LENGTH characters, and
  * either mixes character classes or is long (LONG_ENOUGH); flags, numbers, placeholders,
- * paths and variable references are never kept.
+ * paths and variable references are never kept. So are values of several lines: a password or
+ * a token is one line, and a key or a certificate is found by its format, while a multi-line
+ * "secret" file is as often a page or a fixture that the project serves on purpose.
  */
 import { isHarmlessValue, isPlaceholder, looksLikeFilePath } from '../redact/index.js';
 import { isVariableReference } from './command-line.js';
@@ -28,7 +30,7 @@ const CHARACTER_CLASSES: readonly RegExp[] = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za
 
 /** Whether a secret's value is distinctive enough that finding it elsewhere means it was copied there. */
 export function isDistinctiveSecret(value: string): boolean {
-  if (value.length < MIN_LENGTH || value.trim() !== value) return false;
+  if (value.length < MIN_LENGTH || value.trim() !== value || /[\r\n]/.test(value)) return false;
   if (isHarmlessValue(value) || isPlaceholder(value) || looksLikeFilePath(value) || isVariableReference(value)) return false;
   return value.length >= LONG_ENOUGH || CHARACTER_CLASSES.filter((pattern) => pattern.test(value)).length >= 2;
 }

@@ -157,6 +157,7 @@ describe('isDistinctiveSecret: only values that cannot turn up by chance become 
     ['${DB_PASSWORD}', false],
     ['$$DB_PASSWORD', false],
     [' padded-Secret9 ', false],
+    ['<!doctype html>\n<html lang="en">', false],
   ])('%s → %s', (value, expected) => {
     expect(isDistinctiveSecret(value)).toBe(expected);
   });
