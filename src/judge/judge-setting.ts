@@ -14,7 +14,8 @@
  * - a label's name is the key a tool reads, so it says a secret only by a secret word
  *   (`com.example.db.password`, `homepage.widget.token`) or as a basic-auth label
  *   (`…basicauth.users`, `caddy.basicauth.<user>`), whose hashes are warnings and whose plain
- *   passwords are errors; its path words (`…usersfile`) name where a tool looks, not a slot;
+ *   passwords are errors; a `….command` label (ofelia's jobs) is a command line; its path
+ *   words (`…usersfile`) name where a tool looks, not a slot;
  * - any value, the host's for a bare `NAME` included: a known credential format, a secret the
  *   caller knows (the same password under a harmless name), a secret-named variable
  *   interpolated into it, a credential written as a default in it.
@@ -22,6 +23,7 @@
 import { interpolate, type VariableReference } from '../compose/index.js';
 import { classifyName, type CredentialMatch, describeValue, detectCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type NameVerdict } from '../redact/index.js';
 import { basicAuthCredentials } from './basic-auth.js';
+import { detectPasswordArguments } from './command-line.js';
 import type { FillOrigin, JudgeOptions, NameRule, ReferenceFact, Setting, SettingVerdict } from './verdict.js';
 import { fillOrigins, mostSevere, natureOf, referenceFact, secretReferences, variablesOf } from './written.js';
 
@@ -62,7 +64,7 @@ function judgeNameThenValue(setting: Setting, name: NameVerdict | undefined, opt
 function judgeLabel(setting: Setting, name: NameVerdict | undefined, options: JudgeOptions): Found | undefined {
   const byValue = judgeByValue(setting, options);
   if (byValue?.severity === 'error') return byValue;
-  const found = judgeBasicAuth(setting) ?? byValue;
+  const found = judgeBasicAuth(setting) ?? judgeLabelCommand(setting) ?? byValue;
   if (found !== undefined || !name?.secret) return found;
   return judgeSecretNamed(setting, name.reason);
 }
@@ -146,6 +148,16 @@ function judgeBasicAuth(setting: Setting): Found | undefined {
   const match = mostSevere(basicAuthCredentials(setting.name, value));
   return match === undefined ? undefined : credentialFound(value, match, fillOrigins(setting.written, 'compose'));
 }
+
+/** A label that holds a command a scheduler runs (ofelia's `ofelia.job-exec.<job>.command`): its password options. */
+function judgeLabelCommand(setting: Setting): Found | undefined {
+  const { value } = setting;
+  if (typeof value !== 'string' || !COMMAND_LABEL.test(setting.name)) return undefined;
+  const match = mostSevere(detectPasswordArguments(value));
+  return match === undefined ? undefined : credentialFound(value, match, fillOrigins(setting.written, 'compose'));
+}
+
+const COMMAND_LABEL = /(?:^|\.)command$/i;
 
 function credentialFound(value: string, match: CredentialMatch, filledFrom: FillOrigin[]): Found {
   const evidence = describeValue(value.slice(match.start, match.end));

@@ -107,6 +107,8 @@ const SETTINGS: Row[] = [
   { name: 'forwardauth address is a URL', setting: { place: 'label', name: 'traefik.http.middlewares.authelia.forwardauth.address', value: 'http://authelia:9091/api/verify?rd=https://auth.example.com' }, severity: undefined },
   { name: 'router rule, service port, watchtower', setting: { place: 'label', name: 'traefik.http.routers.app.rule', value: 'Host(`app.example.com`) && PathPrefix(`/api`)' }, severity: undefined },
   { name: 'compose config hash', setting: { place: 'label', name: 'com.docker.compose.config-hash', value: '3f1a9b6e0c2d4f8a7b5c9e1d3f2a4b6c8e0d2f4a6b8c0e2d4f6a8b0c2e4d6f8a' }, severity: undefined },
+  { name: 'a scheduler job command with a password option', setting: { place: 'label', name: 'ofelia.job-exec.dump.command', value: 'mysqldump -uroot -pPl4nesOfelia9 --all-databases' }, severity: 'error', message: ['label ofelia.job-exec.dump.command holds a secret: secret passed on the command line with -p'], secrets: ['Pl4nesOfelia9'] },
+  { name: 'a scheduler job command reading the password in the container', setting: { place: 'label', name: 'ofelia.job-exec.dump.command', value: 'sh -c "mysqldump -uroot -p$MYSQL_ROOT_PASSWORD --all-databases"' }, severity: undefined },
   { name: 'a role list is not basic auth', setting: { place: 'label', name: 'com.example.users', value: 'alice:admin,bob:viewer' }, severity: undefined },
 
   // Reuse: a secret the caller knows, under any name.
