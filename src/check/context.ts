@@ -5,6 +5,7 @@ import { type ComposeProject, filledByOf, loadComposeProject, originOf } from '.
 import { showValue } from '../redact/index.js';
 import { parseDockerfile } from '../dockerfile/index.js';
 import { InputError } from '../errors.js';
+import { projectSecrets } from './known-secrets.js';
 import type { BuildDockerfile, CheckContext, ProjectManifest, RuleFinding } from './rule.js';
 
 /** One compose project to check: the files `docker compose -f …` (or `docker stack deploy -c …`) would read. */
@@ -36,6 +37,7 @@ export function buildContext(target: CheckTarget, options: ContextOptions): { co
   });
   const problems: RuleFinding[] = project.problems.map(({ file, line, column, message }) => ({ file, line, column, service: null, key: null, path: null, message }));
   const { dockerfiles, problems: dockerfileProblems } = readDockerfiles(project, display);
+  const known = projectSecrets(project, display);
   const context: CheckContext = {
     project,
     cwd,
@@ -43,6 +45,7 @@ export function buildContext(target: CheckTarget, options: ContextOptions): { co
     dockerfiles,
     stackFiles: new Set(target.swarm ? project.files.filter((file) => /\.ya?ml$/.test(file)) : []),
     ...(options.manifest ? { manifest: options.manifest } : {}),
+    judgeOptions: known.size === 0 ? {} : { findKnownSecret: (text) => known.find(text) },
   };
   return { context, problems: [...problems, ...dockerfileProblems] };
 }

@@ -1,5 +1,6 @@
 import type { ComposeProject } from '../compose/index.js';
 import type { DockerfileInstruction } from '../dockerfile/index.js';
+import type { JudgeOptions } from '../judge/index.js';
 import type { Finding, Severity } from '../report/index.js';
 
 /** A Dockerfile that a service builds from, parsed. */
@@ -23,6 +24,8 @@ export interface CheckContext {
   stackFiles: ReadonlySet<string>;
   /** The manifest, when the project has one: generated files are checked against it. */
   manifest?: ProjectManifest;
+  /** What every secret judgement of the project knows: the secrets its own files give away by name (known-secrets.ts). */
+  judgeOptions: JudgeOptions;
 }
 
 /** A file `planes generate` would write differently from what is on disk. */

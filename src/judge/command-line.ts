@@ -47,6 +47,13 @@ const PROGRAM_RULES: readonly ProgramRule[] = [
   { programs: ['redis-cli', 'valkey-cli', 'keydb-cli'], separate: ['-a'] },
   { programs: ['mongo', 'mongosh', 'mongodump', 'mongorestore', 'mongoexport', 'mongoimport', 'mongostat', 'mongotop', 'mongofiles'], separate: ['-p'] },
   { programs: ['sshpass'], attached: ['-p'], separate: ['-p'] },
+  // SQL Server's tools: -P is the password (lower-case -p prints statistics).
+  { programs: ['sqlcmd', 'bcp', 'osql'], attached: ['-P'], separate: ['-P'] },
+  // Mosquitto's clients: -P is the password, -p the port.
+  { programs: ['mosquitto_pub', 'mosquitto_sub', 'mosquitto_rr'], separate: ['-P'] },
+  // OpenLDAP's clients: -w is the password, -W prompts for it.
+  { programs: ['ldapsearch', 'ldapadd', 'ldapmodify', 'ldapdelete', 'ldapmodrdn', 'ldapcompare', 'ldapwhoami', 'ldappasswd', 'ldapexop'], attached: ['-w'], separate: ['-w'] },
+  { programs: ['rabbitmqadmin', 'cqlsh'], separate: ['-p'] },
   { programs: ['docker', 'podman', 'nerdctl', 'buildah', 'skopeo', 'helm'], subcommand: 'login', separate: ['-p'] },
   { programs: ['curl'], userPassword: ['-u', '--user', '-U', '--proxy-user'] },
   { programs: ['htpasswd'], lastArgumentFlag: 'b' },

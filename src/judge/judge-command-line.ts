@@ -1,18 +1,25 @@
 /**
  * The judgement of a command line (`command`, `entrypoint`, `healthcheck.test`): a password
- * option or a credential format on it, and a secret-named variable that Compose interpolates
- * into it (`$$VAR`, expanded in the container, is not one). docker inspect and ps show both.
+ * option or a credential format on it, a secret the caller knows written anywhere on it (the
+ * database password repeated on a healthcheck's `sqlcmd` line), and a secret-named variable
+ * that Compose interpolates into it (`$$VAR`, expanded in the container, is not one).
+ * docker inspect and ps show them all.
  */
-import { detectPasswordArguments } from './command-line.js';
+import { type CommandLineMatch, detectPasswordArguments } from './command-line.js';
+import { everyKnownSecret, KNOWN_SECRET } from './known-secrets.js';
 import { classifyName, describeValue } from '../redact/index.js';
-import type { CommandLine, CommandVerdict } from './verdict.js';
+import type { CommandLine, CommandVerdict, JudgeOptions } from './verdict.js';
 import { fillOrigins, natureOf, referenceFact, secretReferences } from './written.js';
 
-/** Every password or credential found, then each argument that interpolates a secret variable and holds none of them. */
-export function judgeCommandLine(line: CommandLine): CommandVerdict[] {
+/**
+ * Every password or credential found, then every known secret elsewhere on the line, then each
+ * argument that interpolates a secret variable and holds none of them.
+ */
+export function judgeCommandLine(line: CommandLine, options: JudgeOptions = {}): CommandVerdict[] {
   const verdicts: CommandVerdict[] = [];
   const flagged = new Set<number | null>();
-  for (const match of detectPasswordArguments(line.value)) {
+  const detected = detectPasswordArguments(line.value);
+  for (const match of [...detected, ...knownSecretsOn(line, detected, options)]) {
     const text = typeof line.value === 'string' ? line.value : (line.value[match.argument ?? 0] ?? '');
     verdicts.push({
       kind: 'password-on-command-line',
@@ -42,4 +49,16 @@ export function judgeCommandLine(line: CommandLine): CommandVerdict[] {
     });
   });
   return verdicts;
+}
+
+/** The secrets the caller knows, written on the line where no detection already is. */
+function knownSecretsOn(line: CommandLine, detected: readonly CommandLineMatch[], options: JudgeOptions): CommandLineMatch[] {
+  const { findKnownSecret } = options;
+  if (findKnownSecret === undefined) return [];
+  const texts = typeof line.value === 'string' ? [{ text: line.value, argument: null }] : line.value.map((text, argument) => ({ text, argument }));
+  return texts.flatMap(({ text, argument }) =>
+    everyKnownSecret(text, findKnownSecret)
+      .filter(({ start, end }) => !detected.some((other) => other.argument === argument && start < other.end && other.start < end))
+      .map(({ secret, start, end }): CommandLineMatch => ({ id: KNOWN_SECRET, description: `the value of the secret ${secret}`, severity: 'error', argument, start, end })),
+  );
 }

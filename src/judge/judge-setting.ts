@@ -3,20 +3,28 @@
  * as written, puts a secret where none may go — a container's environment, a build argument,
  * an image layer, a label.
  *
- * A setting is judged by its value against the secrets the caller knows, then by its name,
- * then by its value, then by how the value was written:
+ * A setting is judged by its name, then by its value, then against the secrets the caller
+ * knows, then by how the value was written:
  * - a secret-named variable is a secret slot whatever fills it: a literal, a `${VAR}` filled now
  *   or at deploy time, a literal default, a value passed through from the host (a bare `NAME`).
  *   Only an empty literal, a path under /run/secrets or a flag/limit (isHarmlessValue) leave it
  *   without a secret; a placeholder still marks the slot (a warning). A secret-named Dockerfile
  *   ARG is a slot even then: whatever the build passes it stays in the image history;
  * - a name that expects a path (…_FILE) must hold a path;
- * - any value, labels included (whose names are metadata, never judged): a known credential
- *   format, a secret-named variable interpolated into it, a credential written as a default in it.
+ * - a label's name is the key a tool reads, so it says a secret only by a secret word
+ *   (`com.example.db.password`, `homepage.widget.token`) or as a basic-auth label
+ *   (`…basicauth.users`, `caddy.basicauth.<user>`), whose hashes are warnings and whose plain
+ *   passwords are errors; a `….command` label (ofelia's jobs) is a command line; its path
+ *   words (`…usersfile`) name where a tool looks, not a slot;
+ * - any value, the host's for a bare `NAME` included: a known credential format, a secret the
+ *   caller knows (the same password under a harmless name), a secret-named variable
+ *   interpolated into it, a credential written as a default in it.
  */
 import { interpolate, type VariableReference } from '../compose/index.js';
-import { classifyName, describeValue, detectCredentials, detectSettingCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type NameVerdict } from '../redact/index.js';
-import type { JudgeOptions, NameRule, ReferenceFact, Setting, SettingVerdict } from './verdict.js';
+import { classifyName, type CredentialMatch, describeValue, detectCredentials, detectSettingCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type NameVerdict } from '../redact/index.js';
+import { basicAuthCredentials } from './basic-auth.js';
+import { detectPasswordArguments } from './command-line.js';
+import type { FillOrigin, JudgeOptions, NameRule, ReferenceFact, Setting, SettingVerdict } from './verdict.js';
 import { fillOrigins, mostSevere, natureOf, referenceFact, secretReferences, variablesOf } from './written.js';
 
 /** Each kind of verdict without the facts judgeSetting adds to every one. */
@@ -24,8 +32,8 @@ type WithoutSettingFacts<Verdict> = Verdict extends unknown ? Omit<Verdict, 'pla
 type Found = WithoutSettingFacts<SettingVerdict>;
 
 export function judgeSetting(setting: Setting, options: JudgeOptions = {}): SettingVerdict | undefined {
-  const name = setting.place === 'label' ? undefined : classifyName(setting.name);
-  const found = judgeKnownValue(setting, options) ?? judgeByName(setting, name);
+  const name = nameVerdictOf(setting);
+  const found = judgeNameThenValue(setting, name, options);
   const identifier = name?.secret === true && name.severity === 'warning';
   if (found === undefined || (identifier && found.kind === 'placeholder-in-secret-slot')) return undefined;
   const nameRule = nameRuleOf(name);
@@ -35,8 +43,16 @@ export function judgeSetting(setting: Setting, options: JudgeOptions = {}): Sett
   return { ...found, severity, place: setting.place, name: setting.name, ...(nameRule === undefined ? {} : { nameRule }), credentialFormats };
 }
 
+/** What a setting's name says; a label's name says a secret only by a secret word. */
+function nameVerdictOf(setting: Setting): NameVerdict | undefined {
+  const verdict = classifyName(setting.name);
+  if (setting.place !== 'label') return verdict;
+  return verdict.secret ? verdict : undefined;
+}
+
 /** By name first: a secret name decides alone; a path name decides when its value is not a path. */
-function judgeByName(setting: Setting, name: NameVerdict | undefined): Found | undefined {
+function judgeNameThenValue(setting: Setting, name: NameVerdict | undefined, options: JudgeOptions): Found | undefined {
+  if (setting.place === 'label') return judgeLabel(setting, name, options);
   // Key material given as its file (REDIS_TLS_KEY=/certs/redis.key) is judged as any other value.
   const keyFile = name?.pathAllowed === true && typeof setting.value === 'string' && looksLikeFilePath(setting.value);
   if (name?.secret && !keyFile) return judgeSecretNamed(setting, name.reason);
@@ -44,16 +60,43 @@ function judgeByName(setting: Setting, name: NameVerdict | undefined): Found | u
     const found = judgePathNamed(setting, name.reason);
     if (found !== undefined) return found;
   }
-  return judgeValue(setting);
+  return judgeByValue(setting, options);
 }
 
-/** A value equal to a secret the caller knows, whatever its name. */
+/**
+ * A label the other way round: its name is the key a tool reads, so what its value holds says
+ * more (a hash is a warning even under `….password`); a secret word in its name says the rest.
+ */
+function judgeLabel(setting: Setting, name: NameVerdict | undefined, options: JudgeOptions): Found | undefined {
+  const byValue = judgeByValue(setting, options);
+  if (byValue?.severity === 'error') return byValue;
+  const found = judgeBasicAuth(setting) ?? judgeLabelCommand(setting) ?? byValue;
+  if (found !== undefined || !name?.secret) return found;
+  return judgeSecretNamed(setting, name.reason);
+}
+
+/** By value: a credential in it, else a secret the caller knows, else what was written into it. */
+function judgeByValue(setting: Setting, options: JudgeOptions): Found | undefined {
+  const byValue = judgeValue(setting);
+  if (byValue?.severity === 'error') return byValue;
+  return judgeKnownValue(setting, options) ?? byValue;
+}
+
+/** The value the setting gives the container: the host's, for a bare `NAME`. */
+function effectiveValue(setting: Setting): string | undefined {
+  return setting.value === null ? setting.host?.value : setting.value;
+}
+
+/** A value equal to, or holding, a secret the caller knows, whatever its name. */
 function judgeKnownValue(setting: Setting, options: JudgeOptions): Found | undefined {
-  const { value } = setting;
-  if (typeof value !== 'string' || value === '') return undefined;
-  const secret = options.knownSecret?.(value);
-  if (secret === undefined) return undefined;
-  return { kind: 'known-secret-value', severity: 'error', reason: `equal to the value of the secret ${secret}`, evidence: describeValue(value), secret };
+  const value = effectiveValue(setting);
+  if (value === undefined || value === '') return undefined;
+  const equal = options.knownSecret?.(value);
+  const match = equal === undefined ? options.findKnownSecret?.(value) : { secret: equal, start: 0, end: value.length };
+  if (match === undefined) return undefined;
+  const { secret } = match;
+  const reason = match.start === 0 && match.end === value.length ? `equal to the value of the secret ${secret}` : `holds the value of the secret ${secret}`;
+  return { kind: 'known-secret-value', severity: 'error', reason, evidence: describeValue(value.slice(match.start, match.end)), secret };
 }
 
 /** A name-based secret slot: empty only when written empty, as a flag or limit, or as a /run/secrets path. */
@@ -104,16 +147,37 @@ function judgePathNamed(setting: Setting, reason: string): Found | undefined {
   };
 }
 
+/** A basic-auth label's credentials: the most severe one, a plain password before a hash. */
+function judgeBasicAuth(setting: Setting): Found | undefined {
+  const { value } = setting;
+  if (typeof value !== 'string') return undefined;
+  const match = mostSevere(basicAuthCredentials(setting.name, value));
+  return match === undefined ? undefined : credentialFound(value, match, fillOrigins(setting.written, 'compose'));
+}
+
+/** A label that holds a command a scheduler runs (ofelia's `ofelia.job-exec.<job>.command`): its password options. */
+function judgeLabelCommand(setting: Setting): Found | undefined {
+  const { value } = setting;
+  if (typeof value !== 'string' || !COMMAND_LABEL.test(setting.name)) return undefined;
+  const match = mostSevere(detectPasswordArguments(value));
+  return match === undefined ? undefined : credentialFound(value, match, fillOrigins(setting.written, 'compose'));
+}
+
+const COMMAND_LABEL = /(?:^|\.)command$/i;
+
+function credentialFound(value: string, match: CredentialMatch, filledFrom: FillOrigin[]): Found {
+  const evidence = describeValue(value.slice(match.start, match.end));
+  return { kind: 'credential-format', severity: match.severity, reason: match.description, evidence, nature: natureOf(match), filledFrom };
+}
+
 /** What any value may carry, whatever its name: a credential, a secret variable, a credential default. */
 function judgeValue(setting: Setting): Found | undefined {
-  const { place, value, written } = setting;
-  if (value === null || value === undefined) return undefined;
+  const { place, written } = setting;
+  const value = effectiveValue(setting);
+  if (value === undefined) return undefined;
   const variables = variablesOf(place);
   const match = mostSevere(detectSettingCredentials(setting.name, value));
-  if (match !== undefined) {
-    const evidence = describeValue(value.slice(match.start, match.end));
-    return { kind: 'credential-format', severity: match.severity, reason: match.description, evidence, nature: natureOf(match), filledFrom: fillOrigins(written, variables) };
-  }
+  if (match !== undefined) return credentialFound(value, match, setting.value === null ? hostOrigin(setting) : fillOrigins(written, variables));
   const reference = secretReferences(written?.references ?? [])[0];
   if (reference !== undefined) {
     return {
@@ -132,6 +196,12 @@ function judgeValue(setting: Setting): Found | undefined {
   if (fallback === undefined) return undefined;
   const evidence = describeValue(literal.slice(fallback.start, fallback.end));
   return { kind: 'credential-in-default', severity: fallback.severity, reason: fallback.description, evidence, nature: natureOf(fallback) };
+}
+
+/** Where the host's value of a bare `NAME` came from: an env file line, or the shell. */
+function hostOrigin(setting: Setting): FillOrigin[] {
+  const source = setting.host?.source;
+  return [source === undefined ? { from: 'shell', variable: setting.name } : { from: 'env-file', source }];
 }
 
 function nameRuleOf(name: NameVerdict | undefined): NameRule | undefined {

@@ -42,6 +42,14 @@ export interface CommandLine {
   written: ReadonlyArray<Written | undefined>;
 }
 
+/** Where a known secret's value is written in a text, and the name of that secret. */
+export interface KnownSecretMatch {
+  secret: string;
+  start: number;
+  /** Exclusive. */
+  end: number;
+}
+
 /** What a judge may know besides the setting itself. */
 export interface JudgeOptions {
   /**
@@ -49,6 +57,11 @@ export interface JudgeOptions {
    * knows the stack's); values stay with the caller, which may compare hashes.
    */
   knownSecret?: (value: string) => string | undefined;
+  /**
+   * A secret the caller knows written anywhere in a value or a command line (check knows the
+   * project's: see KnownSecretValues).
+   */
+  findKnownSecret?: (text: string) => KnownSecretMatch | undefined;
 }
 
 /** Which part of a config a verdict is about, and so where its finding points. */
@@ -107,7 +120,7 @@ export interface NameRule {
 interface SettingFacts {
   place: Place;
   name: string;
-  /** Absent for labels, whose names are metadata and never judged, and for names that say nothing. */
+  /** Absent for names that say nothing (a label's name says a secret only by a secret word: com.example.db.password). */
   nameRule?: NameRule;
   /** The description of every credential format (errors only) in the value the setting gives, in order. */
   credentialFormats: readonly string[];

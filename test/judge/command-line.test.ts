@@ -80,6 +80,38 @@ const OWN_ROWS: Row[] = [
   { label: 'boolean option value', command: 'app --auth-token-required true', findings: [] },
 ];
 
+/** Healthchecks and commands as real stacks write them: what each program takes as a password, and what only looks like one. */
+const REAL_COMMANDS: Row[] = [
+  { label: 'sqlcmd -P in a CMD-SHELL healthcheck', command: ['CMD-SHELL', "/opt/mssql-tools18/bin/sqlcmd -S localhost -U sa -P 'Pl4nes-Sql9' -C -Q 'SELECT 1' || exit 1"], findings: [{ credential: 'Pl4nes-Sql9', argument: 1 }] },
+  { label: 'sqlcmd -P attached', command: '/opt/mssql-tools/bin/sqlcmd -S db -U sa -PPl4nesSql9 -Q "SELECT 1"', findings: [{ credential: 'Pl4nesSql9' }] },
+  { label: 'sqlcmd -P with a placeholder', command: ['CMD-SHELL', "/opt/mssql-tools/bin/sqlcmd -S localhost -U sa -P example_123 -Q 'SELECT 1' || exit 1"], findings: [{ credential: 'example_123', argument: 1, severity: 'warning' }] },
+  { label: 'sqlcmd -P from a container variable', command: ['CMD-SHELL', '/opt/mssql-tools/bin/sqlcmd -S localhost -U sa -P "$${SA_PASSWORD}" -Q "SELECT 1"'], findings: [] },
+  { label: 'sqlcmd -P from $$MSSQL_SA_PASSWORD', command: '/opt/mssql-tools18/bin/sqlcmd -C -S localhost -U sa -P $$MSSQL_SA_PASSWORD -Q "SELECT 1"', findings: [] },
+  { label: 'sqlcmd -p prints statistics', command: 'sqlcmd -S db -U sa -p -Q "SELECT 1"', findings: [] },
+  { label: 'bcp -P', command: 'bcp dbo.t out /tmp/t.bcp -S db -U sa -P Pl4nesBcp9 -c', findings: [{ credential: 'Pl4nesBcp9' }] },
+  { label: 'mysql -p$${PASS}: a reference', command: ['CMD-SHELL', 'mysql -uroot -p$${PASS} -e "SELECT 1"'], findings: [] },
+  { label: 'mariadb-admin -p$$MARIADB_ROOT_PASSWORD', command: ['CMD', 'mariadb-admin', 'ping', '-h', 'localhost', '-uroot', '-p$$MARIADB_ROOT_PASSWORD'], findings: [] },
+  { label: 'mysqladmin -P is the port', command: ['CMD', 'mysqladmin', 'ping', '-h', 'db', '-P', '3306'], findings: [] },
+  { label: 'mysqladmin --password= in the exec form', command: ['CMD', 'mysqladmin', 'ping', '-h', 'localhost', '--password=Pl4nesMy9'], findings: [{ credential: 'Pl4nesMy9', argument: 5 }] },
+  { label: 'redis-cli -a with --no-auth-warning', command: ['CMD', 'redis-cli', '--no-auth-warning', '-a', 'Pl4nesRedis9', 'ping'], findings: [{ credential: 'Pl4nesRedis9', argument: 4 }] },
+  { label: 'redis-cli -p is the port', command: ['CMD', 'redis-cli', '-h', 'localhost', '-p', '6379', 'ping'], findings: [] },
+  { label: 'redis-cli --pass', command: 'redis-cli --pass Pl4nesRedis9 ping', findings: [{ credential: 'Pl4nesRedis9' }] },
+  { label: 'redis-cli -u with a credential URL', command: 'redis-cli -u redis://default:Pl4nesRedis9@cache:6379 ping', findings: [{ credential: 'Pl4nesRedis9', id: 'credential-url' }] },
+  { label: 'pg_isready -p is the port', command: ['CMD-SHELL', 'pg_isready -U postgres -d app -h localhost -p 5432'], findings: [] },
+  { label: 'PGPASSWORD=… psql', command: ['CMD-SHELL', 'PGPASSWORD=Pl4nesPg9 psql -U app -h localhost -c "select 1"'], findings: [{ credential: 'Pl4nesPg9', argument: 1 }] },
+  { label: 'curl -u user:pass in a healthcheck', command: ['CMD', 'curl', '-f', '-u', 'elastic:Pl4nesElastic9', 'http://localhost:9200/_cluster/health'], findings: [{ credential: 'Pl4nesElastic9', argument: 4 }] },
+  { label: 'curl -u from container variables', command: ['CMD-SHELL', 'curl -s -u "elastic:$${ELASTIC_PASSWORD}" http://localhost:9200'], findings: [] },
+  { label: 'curl URL with userinfo', command: 'curl -fsS http://admin:Pl4nesCurl9@localhost:15672/api/healthchecks/node', findings: [{ credential: 'Pl4nesCurl9', id: 'credential-url' }] },
+  { label: 'mongosh URI with userinfo', command: `mongosh "mongodb://root:Pl4nesMongo9@localhost:27017/admin" --quiet --eval "db.runCommand('ping').ok"`, findings: [{ credential: 'Pl4nesMongo9', id: 'credential-url' }] },
+  { label: 'mosquitto_sub -P', command: 'mosquitto_sub -h localhost -p 1883 -u probe -P Pl4nesMqtt9 -t $$SYS/# -C 1', findings: [{ credential: 'Pl4nesMqtt9' }] },
+  { label: 'ldapsearch -w', command: 'ldapsearch -x -H ldap://localhost -D cn=admin,dc=example,dc=org -w Pl4nesLdap9 -b dc=example,dc=org', findings: [{ credential: 'Pl4nesLdap9' }] },
+  { label: 'ldapsearch -W prompts', command: 'ldapsearch -x -H ldap://localhost -D cn=admin,dc=example,dc=org -W -b dc=example,dc=org', findings: [] },
+  { label: 'rabbitmqadmin -p', command: 'rabbitmqadmin -u admin -p Pl4nesRabbit9 list queues', findings: [{ credential: 'Pl4nesRabbit9' }] },
+  { label: 'cqlsh -p', command: ['CMD-SHELL', 'cqlsh -u cassandra -p Pl4nesCql9 -e "describe keyspaces"'], findings: [{ credential: 'Pl4nesCql9', argument: 1 }] },
+  { label: '--password= on any program', command: 'clickhouse-client --user default --password=Pl4nesClick9 --query "SELECT 1"', findings: [{ credential: 'Pl4nesClick9' }] },
+  { label: 'wget --http-password', command: 'wget -q --http-user=probe --http-password=Pl4nesWget9 -O- http://localhost/health', findings: [{ credential: 'Pl4nesWget9' }] },
+];
+
 function expectedSpan(command: string | string[], expected: Expected): [number, number] {
   const text = typeof command === 'string' ? command : (command[expected.argument ?? -1] ?? '');
   const start = text.indexOf(expected.credential);
@@ -87,7 +119,7 @@ function expectedSpan(command: string | string[], expected: Expected): [number, 
 }
 
 describe('detectPasswordArguments', () => {
-  it.each([...LEAK_CASES, ...OWN_ROWS])('$label', (row) => {
+  it.each([...LEAK_CASES, ...OWN_ROWS, ...REAL_COMMANDS])('$label', (row) => {
     const matches = detectPasswordArguments(row.command);
     expect(matches.map((match) => [match.argument, match.start, match.end, match.severity])).toEqual(
       row.findings.map((expected) => [expected.argument ?? null, ...expectedSpan(row.command, expected), expected.severity ?? 'error']),

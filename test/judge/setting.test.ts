@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolate } from '../../src/compose/interpolate.js';
 import type { EnvSource } from '../../src/compose/index.js';
 import type { Severity } from '../../src/report/finding.js';
-import { judgeCommandLine, judgeSetting, secretId, verdictMessage, type CommandLine, type Place, type Setting, type Written } from '../../src/judge/index.js';
+import { judgeCommandLine, judgeSetting, secretId, verdictMessage, type CommandLine, type JudgeOptions, type KnownSecretMatch, type Place, type Setting, type Written } from '../../src/judge/index.js';
 import { leaks } from '../check/rules/secret-table.js';
 
 const GITHUB_TOKEN = 'ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5';
@@ -19,9 +19,16 @@ function setting(place: Place, name: string, template: string, variables: Record
 
 const ENV = (line: number): EnvSource => ({ file: '.env', line });
 
+/** The project's one known secret, as check would find it. */
+function knownPl4nes(text: string): KnownSecretMatch | undefined {
+  const start = text.indexOf('Pl4nesKnown9');
+  return start < 0 ? undefined : { secret: 'MSSQL_SA_PASSWORD', start, end: start + 'Pl4nesKnown9'.length };
+}
+
 interface Row {
   name: string;
   setting: Setting;
+  options?: JudgeOptions;
   /** undefined: no finding. */
   severity: Severity | undefined;
   message?: string[];
@@ -74,8 +81,43 @@ const SETTINGS: Row[] = [
   { name: 'nothing secret', setting: { place: 'environment', name: 'LOG_LEVEL', value: 'info' }, severity: undefined },
   { name: 'about a secret', setting: { place: 'environment', name: 'JWT_EXPIRES_IN', value: '15m' }, severity: undefined },
 
-  // Labels: only the value counts.
-  { name: 'label with a secret-looking name and a plain value', setting: { place: 'label', name: 'com.example.password', value: 'hunter2secret' }, severity: undefined },
+  // Pass-through: a bare NAME gives the container the host's value, judged as if written here.
+  { name: 'bare harmless name, a credential URL from .env', setting: { place: 'environment', name: 'DATABASE', value: null, host: { value: 'postgres://app:Pl4nesPass9x@db/app', source: ENV(3) } }, severity: 'error', message: ['DATABASE holds a secret: URL with a password in it', 'filled from .env:3'], secrets: ['Pl4nesPass9x'] },
+  { name: 'bare harmless name, a token from the shell', setting: { place: 'environment', name: 'DEPLOY_HOOK', value: null, host: { value: GITHUB_TOKEN } }, severity: 'error', message: ['GitHub token', "filled from the shell's DEPLOY_HOOK"], secrets: [GITHUB_TOKEN] },
+  { name: 'bare harmless name, a URL without userinfo', setting: { place: 'environment', name: 'DATABASE', value: null, host: { value: 'postgres://db:5432/app', source: ENV(3) } }, severity: undefined },
+  { name: 'bare harmless name, unset', setting: { place: 'environment', name: 'DATABASE', value: null, host: { value: undefined } }, severity: undefined },
+  { name: 'bare env_file line, a hash from the lookup', setting: { place: 'env-file', name: 'ADMIN_USERS', value: null, host: { value: 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/' } }, severity: 'warning', message: ['password hash'] },
+
+  // Labels: a secret word in the name, a basic-auth label, and every value.
+  { name: 'label with a secret word, plain value', setting: { place: 'label', name: 'com.example.db.password', value: 'hunter2secret' }, severity: 'error', message: ['label com.example.db.password holds a secret (', 'docker inspect'], secrets: ['hunter2secret'] },
+  { name: 'label with a secret word, placeholder', setting: { place: 'label', name: 'homepage.widget.password', value: 'changeme' }, severity: 'warning' },
+  { name: 'label with a secret word, a hash', setting: { place: 'label', name: 'com.example.admin.password', value: '$2y$10$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG' }, severity: 'warning', message: ['password hash'] },
+  { name: 'label with a secret word, filled from .env', setting: setting('label', 'homepage.widget.key.token', '${HOMEPAGE_TOKEN}', { HOMEPAGE_TOKEN: 'Pl4nesHomeT0ken' }, { HOMEPAGE_TOKEN: ENV(1) }), severity: 'error', message: ['filled from .env:1'], secrets: ['Pl4nesHomeT0ken'] },
+  { name: 'label with a secret word, a flag', setting: { place: 'label', name: 'com.example.password.required', value: 'true' }, severity: undefined },
+  { name: 'label naming a password file', setting: { place: 'label', name: 'traefik.http.middlewares.a.basicauth.usersfile', value: 'hunter2secret' }, severity: undefined },
+  { name: 'traefik basicauth users, apr1 hashes', setting: { place: 'label', name: 'traefik.http.middlewares.auth.basicauth.users', value: 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/,ops:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=' }, severity: 'warning', message: ['password hash, crackable offline'] },
+  { name: 'traefik basicauth users, one plain password among hashes', setting: { place: 'label', name: 'traefik.http.middlewares.auth.basicauth.users', value: 'admin:$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/,ops:Pl4nesPlain9' }, severity: 'error', message: ['basic auth password in the clear', '12 chars'], secrets: ['Pl4nesPlain9'] },
+  { name: 'traefik digestauth users', setting: { place: 'label', name: 'traefik.http.middlewares.d.digestauth.users', value: 'test:traefik:a2688e031edb4be6a3797f3882655c05' }, severity: 'warning', message: ['digest auth password hash'] },
+  { name: 'traefik basicauth realm', setting: { place: 'label', name: 'traefik.http.middlewares.auth.basicauth.realm', value: 'admin:area' }, severity: undefined },
+  { name: 'caddy basicauth user, bcrypt', setting: { place: 'label', name: 'caddy.basicauth.alice', value: '$2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG' }, severity: 'warning' },
+  { name: 'caddy basicauth user, base64-wrapped bcrypt', setting: { place: 'label', name: 'caddy.basicauth.alice', value: Buffer.from('$2a$14$Zkx19XLiW6VYouLHR5NmfOFU0z2GTNmpkT/5qqR7hx4IjWJPDhjvG').toString('base64') }, severity: 'warning', message: ['base64-encoded'] },
+  { name: 'caddy basic_auth user, plain password', setting: { place: 'label', name: 'caddy.basic_auth.alice', value: 'Pl4nesCaddy9' }, severity: 'error', message: ['basic auth password in the clear'], secrets: ['Pl4nesCaddy9'] },
+  { name: 'caddy basicauth matcher', setting: { place: 'label', name: 'caddy.basicauth', value: '/admin/*' }, severity: undefined },
+  { name: 'user:password under an auth label', setting: { place: 'label', name: 'com.example.proxy.auth', value: 'admin:Pl4nesAuth9' }, severity: 'error', message: ['basic auth password'], secrets: ['Pl4nesAuth9'] },
+  { name: 'forwardauth address is a URL', setting: { place: 'label', name: 'traefik.http.middlewares.authelia.forwardauth.address', value: 'http://authelia:9091/api/verify?rd=https://auth.example.com' }, severity: undefined },
+  { name: 'router rule, service port, watchtower', setting: { place: 'label', name: 'traefik.http.routers.app.rule', value: 'Host(`app.example.com`) && PathPrefix(`/api`)' }, severity: undefined },
+  { name: 'compose config hash', setting: { place: 'label', name: 'com.docker.compose.config-hash', value: '3f1a9b6e0c2d4f8a7b5c9e1d3f2a4b6c8e0d2f4a6b8c0e2d4f6a8b0c2e4d6f8a' }, severity: undefined },
+  { name: 'a scheduler job command with a password option', setting: { place: 'label', name: 'ofelia.job-exec.dump.command', value: 'mysqldump -uroot -pPl4nesOfelia9 --all-databases' }, severity: 'error', message: ['label ofelia.job-exec.dump.command holds a secret: secret passed on the command line with -p'], secrets: ['Pl4nesOfelia9'] },
+  { name: 'a scheduler job command reading the password in the container', setting: { place: 'label', name: 'ofelia.job-exec.dump.command', value: 'sh -c "mysqldump -uroot -p$MYSQL_ROOT_PASSWORD --all-databases"' }, severity: undefined },
+  { name: 'a role list is not basic auth', setting: { place: 'label', name: 'com.example.users', value: 'alice:admin,bob:viewer' }, severity: undefined },
+
+  // Reuse: a secret the caller knows, under any name.
+  { name: 'known secret under a harmless name', setting: { place: 'environment', name: 'SQL_CONN_EXTRA', value: 'Pl4nesKnown9' }, options: { findKnownSecret: knownPl4nes }, severity: 'error', message: ['SQL_CONN_EXTRA holds the value of the secret MSSQL_SA_PASSWORD'], secrets: ['Pl4nesKnown9'] },
+  { name: 'known secret inside a value', setting: { place: 'environment', name: 'JDBC_OPTS', value: 'user=sa;extra=Pl4nesKnown9;encrypt=true' }, options: { findKnownSecret: knownPl4nes }, severity: 'error', message: ['value of the secret MSSQL_SA_PASSWORD (Pl***********n9, 12 chars)'], secrets: ['Pl4nesKnown9'] },
+  { name: 'known secret passed through from .env', setting: { place: 'environment', name: 'REPLICA_LOGIN', value: null, host: { value: 'Pl4nesKnown9', source: ENV(2) } }, options: { findKnownSecret: knownPl4nes }, severity: 'error', message: ['value of the secret MSSQL_SA_PASSWORD'] },
+  { name: 'known secret in a label', setting: { place: 'label', name: 'com.example.note', value: 'Pl4nesKnown9' }, options: { findKnownSecret: knownPl4nes }, severity: 'error', message: ['label com.example.note holds the value of the secret'] },
+  { name: 'a secret name keeps its own message', setting: { place: 'environment', name: 'MSSQL_SA_PASSWORD', value: 'Pl4nesKnown9' }, options: { findKnownSecret: knownPl4nes }, severity: 'error', message: ['MSSQL_SA_PASSWORD holds a secret ('] },
+  { name: 'a credential format says more than reuse', setting: { place: 'environment', name: 'DSN', value: 'mssql://sa:Pl4nesKnown9@db/app' }, options: { findKnownSecret: knownPl4nes }, severity: 'error', message: ['URL with a password'] },
   { name: 'label with a token', setting: { place: 'label', name: 'com.example.deploy', value: GITHUB_TOKEN }, severity: 'error', message: ['label com.example.deploy holds a secret: GitHub token', 'docker inspect'], secrets: [GITHUB_TOKEN] },
   { name: 'label interpolating a secret variable', setting: setting('label', 'com.example.auth', 'admin:${ADMIN_PASSWORD}'), severity: 'error', message: ['${ADMIN_PASSWORD}'] },
 
@@ -95,7 +137,7 @@ const SETTINGS: Row[] = [
 
 describe('judgeSetting', () => {
   it.each(SETTINGS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
-    const verdict = judgeSetting(row.setting);
+    const verdict = judgeSetting(row.setting, row.options);
     const message = verdict && verdictMessage(verdict);
     expect(verdict?.severity).toBe(row.severity);
     for (const fragment of row.message ?? []) expect(message).toContain(fragment);
@@ -110,6 +152,7 @@ interface CommandRow {
   verdicts: [number | null, Severity][];
   message?: string[];
   secrets?: string[];
+  options?: JudgeOptions;
 }
 
 function commandLine(field: string, value: string | string[], variables: Record<string, string> = {}, sources: Record<string, EnvSource> = {}): CommandLine {
@@ -131,11 +174,15 @@ const COMMANDS: CommandRow[] = [
   { name: 'a token format in an argument', line: commandLine('entrypoint', ['deploy', GITHUB_TOKEN]), verdicts: [[1, 'error']], message: ['GitHub token'], secrets: [GITHUB_TOKEN] },
   { name: 'a placeholder password', line: commandLine('command', 'app --password changeme'), verdicts: [[null, 'warning']] },
   { name: 'a password file option', line: commandLine('command', 'app --password-file /run/secrets/app'), verdicts: [] },
+  { name: 'a known secret where no option says password', line: commandLine('healthcheck.test', ['CMD-SHELL', "probe --login sa:Pl4nesKnown9 --url http://localhost"]), options: { findKnownSecret: knownPl4nes }, verdicts: [[1, 'error']], message: ['a secret: the value of the secret MSSQL_SA_PASSWORD (Pl***********n9, 12 chars)'], secrets: ['Pl4nesKnown9'] },
+  { name: 'a known secret behind a password option: one verdict', line: commandLine('healthcheck.test', "sqlcmd -S localhost -U sa -P Pl4nesKnown9 -Q 'SELECT 1'"), options: { findKnownSecret: knownPl4nes }, verdicts: [[null, 'error']], message: ['with -P'] },
+  { name: 'a known secret twice on one line', line: commandLine('command', 'sync --from Pl4nesKnown9 --to Pl4nesKnown9'), options: { findKnownSecret: knownPl4nes }, verdicts: [[null, 'error'], [null, 'error']] },
+  { name: 'a reference to the secret is not the secret', line: commandLine('healthcheck.test', 'sqlcmd -S localhost -U sa -P $$MSSQL_SA_PASSWORD'), options: { findKnownSecret: knownPl4nes }, verdicts: [] },
 ];
 
 describe('judgeCommandLine', () => {
   it.each(COMMANDS.map((row) => [row.name, row] as const))('%s', (_name, row) => {
-    const verdicts = judgeCommandLine(row.line);
+    const verdicts = judgeCommandLine(row.line, row.options);
     expect(verdicts.map((verdict) => [verdict.argument, verdict.severity])).toEqual(row.verdicts);
     for (const fragment of row.message ?? []) expect(verdicts[0] && verdictMessage(verdicts[0])).toContain(fragment);
     for (const verdict of verdicts) {

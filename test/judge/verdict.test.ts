@@ -275,8 +275,9 @@ describe('setting verdict facts', () => {
     expect(judgeSetting({ place: 'environment', name: 'API_KEY_FILE', value: CANARY })?.nameRule?.says).toBe('secret-file');
   });
 
-  it('leave the name of a label unjudged', () => {
-    expect(judgeSetting({ place: 'label', name: 'com.example.password', value: CANARY_TOKEN })?.nameRule).toBeUndefined();
+  it('name the secret word of a label, and nothing for a label whose name says nothing', () => {
+    expect(judgeSetting({ place: 'label', name: 'com.example.password', value: CANARY_TOKEN })?.nameRule?.says).toBe('secret');
+    expect(judgeSetting({ place: 'label', name: 'com.example.deploy', value: CANARY_TOKEN })?.nameRule).toBeUndefined();
   });
 
   it('report the most severe credential, not the first', () => {

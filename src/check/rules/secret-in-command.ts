@@ -47,7 +47,7 @@ function judge(context: CheckContext, service: string, line: Field): RuleFinding
   const originAt = (argument: number | null): Origin | undefined =>
     argument === null || typeof value === 'string' ? originOf(line.container, line.key) : originOf(value, argument);
   const written = typeof value === 'string' ? [writtenIn(originAt(null))] : value.map((_item, index) => writtenIn(originAt(index)));
-  return judgeCommandLine({ field: line.field, value, written }).map((verdict) => {
+  return judgeCommandLine({ field: line.field, value, written }, context.judgeOptions).map((verdict) => {
     const { argument } = verdict;
     const origin = originAt(argument);
     // The command line itself, not its key: the string or the list item holding the secret.

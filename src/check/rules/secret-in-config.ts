@@ -11,7 +11,8 @@ import type { CheckContext, Rule, RuleFinding } from '../rule.js';
  * anyone who can reach the Swarm, and it is mounted readable by every process of the containers
  * that use it. So a config must not be made from a secret: not from a secret-named variable
  * (`environment: DB_PASSWORD`), and with no credential — a known token format, a private key, a
- * URL with a password — in its `content` or in the file it is read from.
+ * URL with a password, a secret the project gives away elsewhere — in its `content` or in the
+ * file it is read from.
  */
 export const secretInConfigRule: Rule = {
   id: 'secret-in-config',
@@ -35,7 +36,7 @@ export const secretInConfigRule: Rule = {
 function fromVariable(context: CheckContext, name: string, source: Record<string, unknown>): RuleFinding[] {
   const variable = source['environment'];
   if (typeof variable !== 'string') return [];
-  const verdict = judgeConfigVariable(name, variable, context.project.projectEnv.lookup(variable));
+  const verdict = judgeConfigVariable(name, variable, context.project.projectEnv.lookup(variable), context.judgeOptions);
   if (verdict === undefined) return [];
   return [
     {
@@ -53,7 +54,7 @@ function inContent(context: CheckContext, name: string, source: Record<string, u
   const content = source['content'];
   if (typeof content !== 'string') return [];
   const origin = valueOrigin(source, 'content');
-  return judgeConfigText(name, { from: 'content' }, content).map((verdict) => ({
+  return judgeConfigText(name, { from: 'content' }, content, context.judgeOptions).map((verdict) => ({
     ...(inBlock(context, origin, content, verdict.offset) ?? entryPosition(context, origin)),
     service: null,
     key: name,
@@ -74,7 +75,7 @@ function inFile(context: CheckContext, name: string, source: Record<string, unkn
   } catch {
     return [];
   }
-  return judgeConfigText(name, { from: 'file', file }, text).map((verdict) => ({
+  return judgeConfigText(name, { from: 'file', file }, text, context.judgeOptions).map((verdict) => ({
     file,
     ...lineAndColumn(text, verdict.offset),
     service: null,

@@ -16,7 +16,7 @@ export const secretInDockerfileRule: Rule = {
     const findings: RuleFinding[] = [];
     for (const { service, file, instructions } of context.dockerfiles) {
       for (const entry of argAndEnvEntries(instructions)) {
-        const verdict = judgeSetting(settingOf(entry));
+        const verdict = judgeSetting(settingOf(entry), context.judgeOptions);
         if (verdict === undefined) continue;
         findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, severity: verdict.severity, message: verdictMessage(verdict) });
       }

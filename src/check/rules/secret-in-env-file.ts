@@ -22,7 +22,7 @@ export const secretInEnvFileRule: Rule = {
       const service = services.length === 1 ? (services[0] as string) : null;
       const readBy = service === null ? ` (read by ${services.join(', ')})` : '';
       (reads[0] as EnvFileRead).entries.forEach((entry, index) => {
-        const verdict = reads.map((read) => judgeSetting(settingOf(context, file, read, index))).find((judged) => judged !== undefined);
+        const verdict = reads.map((read) => judgeSetting(settingOf(context, file, read, index), context.judgeOptions)).find((judged) => judged !== undefined);
         if (verdict === undefined) return;
         findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, severity: verdict.severity, message: verdictMessage(verdict) + readBy });
       });

@@ -19,7 +19,7 @@ export const secretInEnvironmentRule: Rule = {
       const environment = definition.environment ?? {};
       for (const [name, value] of Object.entries(environment)) {
         const origin = originOf(environment, name);
-        const verdict = judgeSetting(composeSetting(context.project.projectEnv, 'environment', name, value, origin));
+        const verdict = judgeSetting(composeSetting(context.project.projectEnv, 'environment', name, value, origin), context.judgeOptions);
         if (verdict === undefined) continue;
         const { file, line, column } = entryPosition(context, origin);
         const path = formatComposePath(['services', service, 'environment', name]);

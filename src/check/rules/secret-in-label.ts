@@ -5,13 +5,15 @@ import { entryPosition } from '../entry-position.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
 /**
- * Service labels, build labels and Swarm service labels (`deploy.labels`). Labels are metadata:
- * their names say what a tool reads, not whether the value is a secret
- * (`traefik.http.middlewares.auth.basicauth.users`), so only values are judged.
+ * Service labels, build labels and Swarm service labels (`deploy.labels`). A label's name is the
+ * key a tool reads: it says a secret only by a secret word (`com.example.db.password`) or as a
+ * basic-auth label (`traefik….basicauth.users`, `caddy.basicauth.<user>`), where a password
+ * hash is a warning and a plain password an error. Every value is judged, against the
+ * project's known secrets too.
  */
 export const secretInLabelRule: Rule = {
   id: 'secret-in-label',
-  description: 'a credential in a label, which docker inspect shows to anyone who can list containers',
+  description: 'a credential in a label, by its name or its value, which docker inspect shows to anyone who can list containers',
   severity: 'error',
   check(context) {
     return Object.entries(context.project.model.services).flatMap(([service, definition]) =>
@@ -61,7 +63,7 @@ function deployLabels(service: string, definition: ComposeService): Label[] {
 
 function judgeLabel(context: CheckContext, service: string, label: Label): RuleFinding[] {
   const written = writtenIn(label.origin);
-  const verdict = judgeSetting({ place: 'label', name: label.name, value: label.value, ...(written === undefined ? {} : { written }) });
+  const verdict = judgeSetting({ place: 'label', name: label.name, value: label.value, ...(written === undefined ? {} : { written }) }, context.judgeOptions);
   if (verdict === undefined) return [];
   const { file, line, column } = entryPosition(context, label.origin);
   return [{ file, line, column, service, key: label.name, path: formatComposePath(label.path), severity: verdict.severity, message: verdictMessage(verdict) }];

@@ -55,6 +55,26 @@ const ROWS: Row[] = [
     },
     expected: [],
   },
+  {
+    name: "the database password written again into an app's config file, at its line there",
+    files: {
+      'compose.yaml': `services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: \${POSTGRES_PASSWORD}\n  web:\n    image: example/web\n    configs: [app]\nconfigs:\n  app:\n    file: ./app.ini\n`,
+      '.env': `POSTGRES_PASSWORD=${PASSWORD}\n`,
+      'app.ini': `[database]\nhost = db\nuser = app\nsecond = ${PASSWORD}\n`,
+    },
+    expected: [
+      { rule: 'secret-in-config', severity: 'error', key: 'app', service: null, at: { file: 'app.ini', needle: PASSWORD }, message: ['app.ini, the file of config app, holds a secret: the value of the secret POSTGRES_PASSWORD'] },
+    ],
+    secrets: [PASSWORD],
+  },
+  {
+    name: 'look-alike: a weak password shared with the user name is not searched for',
+    files: {
+      'compose.yaml': `services:\n  web:\n    image: example/web\n    configs: [app]\nconfigs:\n  app:\n    content: |\n      user = postgres\n      database = postgres\n`,
+      '.env': 'POSTGRES_PASSWORD=postgres\n',
+    },
+    expected: [],
+  },
 ];
 
 describe('secret-in-config', () => {

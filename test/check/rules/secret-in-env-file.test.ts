@@ -111,6 +111,25 @@ const ROWS: Row[] = [
     files: { 'compose.yaml': service('app', '    env_file: app.env\n'), 'app.env': 'OPENAI_API_KEY=sk-your-key-here\n' },
     expected: [found('OPENAI_API_KEY', 'app.env', 'OPENAI_API_KEY', { severity: 'warning' })],
   },
+  {
+    name: 'a bare line passes through a credential from .env under a harmless name',
+    files: { 'compose.yaml': service('app', '    env_file: app.env\n'), 'app.env': 'LOG_LEVEL=info\nSTORAGE\n', '.env': 'STORAGE=s3://AKIAZ3MSJV7WLXQ4TB6N:Pl4nesS3Key9@bucket/\n' },
+    expected: [found('STORAGE', 'app.env', 'STORAGE', { message: ['STORAGE', 'from .env:1'] })],
+    secrets: ['Pl4nesS3Key9', 'AKIAZ3MSJV7WLXQ4TB6N'],
+  },
+  {
+    name: 'a line equal to a secret another env file holds under a secret name',
+    files: {
+      'compose.yaml': 'services:\n  db:\n    image: postgres:16\n    env_file: db.env\n  app:\n    image: example/app\n    env_file: app.env\n',
+      'db.env': 'POSTGRES_PASSWORD=Pl4nesEnvReuse9\n',
+      'app.env': 'DB_HOST=db\nDB_LOGIN_SECOND=Pl4nesEnvReuse9\n',
+    },
+    expected: [
+      found('POSTGRES_PASSWORD', 'db.env', 'POSTGRES_PASSWORD', { service: 'db' }),
+      found('DB_LOGIN_SECOND', 'app.env', 'DB_LOGIN_SECOND', { message: ['holds the value of the secret POSTGRES_PASSWORD'] }),
+    ],
+    secrets: ['Pl4nesEnvReuse9'],
+  },
 ];
 
 describe('secret-in-env-file', () => {

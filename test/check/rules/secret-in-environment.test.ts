@@ -185,6 +185,37 @@ const ROWS: Row[] = [
     expected: [found('API_KEY_FILE', 'compose.yaml', 'API_KEY_FILE:', { message: ['should hold the path', 'filled from .env:1', 'API_KEY_FILE=/run/secrets/api_key'] })],
     secrets: ['Sup3rS3cretK3y'],
   },
+  // Pass-through values: the effective value is judged, whatever route it took.
+  {
+    name: 'a bare list item filled from .env with a credential URL under a harmless name',
+    files: { 'compose.yaml': service('app', '    environment:\n      - NODE_ENV=production\n      - DATABASE\n'), '.env': 'DATABASE=postgres://app:Pl4nesPassThru9@db/app\n' },
+    expected: [found('DATABASE', 'compose.yaml', 'DATABASE\n', { message: ['DATABASE holds a secret: URL with a password in it (Pl***********u9, 15 chars) filled from .env:1'] })],
+    secrets: ['Pl4nesPassThru9'],
+  },
+  {
+    name: 'a bare mapping key filled from the shell',
+    files: { 'compose.yaml': service('app', '    environment:\n      BROKER:\n') },
+    options: { environment: { BROKER: 'amqp://app:Pl4nesAmqp9x@rabbitmq:5672/' } },
+    expected: [found('BROKER', 'compose.yaml', 'BROKER:', { message: ["filled from the shell's BROKER"] })],
+    secrets: ['Pl4nesAmqp9x'],
+  },
+  {
+    name: '${VAR} and ${VAR:-default} under harmless names',
+    files: {
+      'compose.yaml': service('app', '    environment:\n      DATABASE: ${DATABASE}\n      CACHE: ${CACHE:-redis://:Pl4nesDefault9@cache:6379/0}\n'),
+      '.env': 'DATABASE=mysql://app:Pl4nesInterp9@db/app\n',
+    },
+    expected: [
+      found('DATABASE', 'compose.yaml', 'DATABASE:', { message: ['URL with a password', 'filled from .env:1'] }),
+      found('CACHE', 'compose.yaml', 'CACHE:', { message: ['URL with a password'] }),
+    ],
+    secrets: ['Pl4nesInterp9', 'Pl4nesDefault9'],
+  },
+  {
+    name: 'look-alikes: pass-through values without a credential',
+    files: { 'compose.yaml': service('app', '    environment:\n      - DATABASE\n      - TZ\n      - UNSET_HERE\n'), '.env': 'DATABASE=postgres://db:5432/app\nTZ=Europe/Paris\n' },
+    expected: [],
+  },
 ];
 
 describe('secret-in-environment', () => {
