@@ -131,4 +131,15 @@ describe.runIf(preCommitAnswers())('the planes-check hook under pre-commit', () 
     expect(output).not.toContain(CANARY);
     expect(output).not.toContain(CANARY.slice(3, 12));
   });
+
+  it('runs from a .pre-commit-config.yaml entry at this revision, with its args', () => {
+    const rev = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
+    const config = ['repos:', `  - repo: ${JSON.stringify(REPO)}`, `    rev: ${rev}`, '    hooks:', '      - id: planes-check', '        args: [--format, github]', ''].join('\n');
+    const { cwd, env } = repository({ 'compose.yaml': LEAKY, '.pre-commit-config.yaml': config }, 'node_modules');
+    const result = spawnSync('pre-commit', ['run', '--all-files', '--color', 'never'], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toContain('::error file=compose.yaml,line=5,col=7,title=secret-in-environment (api)::');
+    expect(result.status).toBe(1);
+    expect(output).not.toContain(CANARY);
+  });
 });
