@@ -29,8 +29,9 @@ stop:
 deploy:
     {{planes}} deploy --env prod
 
-# The CI lint step: generated files up to date, no secret in any environment, accepted by Compose and by Swarm
+# The CI lint step: generated files up to date, no secret in any environment, accepted by Compose and by Swarm. Passes on a fresh clone, before setup
 lint:
+    test -f dist/planes.cjs || npm run build
     {{planes}} generate --check
     {{planes}} check
     docker compose -f docker-compose.yml config -q

@@ -2,7 +2,12 @@
  * A finding of `planes check` or `planes audit`. The field names and meanings are the
  * stable JSON contract of DESIGN.md section 4: other tools parse them. Do not rename.
  */
-export type Severity = 'error' | 'warning';
+/**
+ * A note reports what is expected and needs nothing but the usual next step (a dev secret file
+ * that `planes setup` creates): it counts as neither an error nor a warning, so the summary and
+ * the exit code do not change (DESIGN.md §4).
+ */
+export type Severity = 'error' | 'warning' | 'note';
 
 export interface Finding {
   rule: string;

@@ -1,4 +1,4 @@
-import type { Finding, Report } from './finding.js';
+import type { Finding, Report, Severity } from './finding.js';
 
 /** GitHub Actions workflow commands: each finding becomes an annotation on the file and line. */
 export function formatGithub(report: Report): string {
@@ -13,8 +13,10 @@ function annotation(finding: Finding): string {
     `col=${finding.column}`,
     `title=${escapeProperty(title)}`,
   ];
-  return `::${finding.severity} ${properties.join(',')}::${escapeData(finding.message)}`;
+  return `::${COMMANDS[finding.severity]} ${properties.join(',')}::${escapeData(finding.message)}`;
 }
+
+const COMMANDS: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
 /** The runner decodes these; an unescaped newline would end the command early. */
 function escapeData(text: string): string {

@@ -15,8 +15,10 @@ const STYLES = {
   dim: '2',
   error: '31',
   warning: '33',
+  note: '36',
   errorStrong: '1;31',
   warningStrong: '1;33',
+  noteStrong: '1;36',
   clean: '32',
 } as const;
 
@@ -28,7 +30,8 @@ export function formatText(report: Report, options: TextFormatOptions): string {
   const blocks = [...groupByFile(report.findings)].map(([file, findings]) =>
     fileBlock(file, findings, options.readSource?.(file), paint),
   );
-  return `${[...blocks, summaryLine(report.summary, paint)].join('\n\n')}\n`;
+  const notes = report.findings.filter((finding) => finding.severity === 'note').length;
+  return `${[...blocks, summaryLine(report.summary, notes, paint)].join('\n\n')}\n`;
 }
 
 function groupByFile(findings: readonly Finding[]): Map<string, Finding[]> {
@@ -69,19 +72,21 @@ function codeFrame(sourceLine: string, finding: Finding, gutterWidth: number, pa
   const masked = maskSourceLine(sourceLine, finding.column, finding.key);
   // Tabs stay tabs under the caret so it lines up however the terminal renders them.
   const caretIndent = masked.text.slice(0, masked.caretIndex).replace(/[^\t]/g, ' ');
-  const caretStyle = finding.severity === 'error' ? 'errorStrong' : 'warningStrong';
+  const caretStyle = `${finding.severity}Strong` as const;
   return [
     `    ${paint('dim', `${String(finding.line).padStart(gutterWidth)} |`)} ${masked.text}`,
     `    ${paint('dim', `${' '.repeat(gutterWidth)} |`)} ${caretIndent}${paint(caretStyle, '^')}`,
   ];
 }
 
-function summaryLine({ errors, warnings, suppressed, files }: Summary, paint: Paint): string {
+/** Notes are not problems: they are counted apart, and never turn a clean summary into a failing one. */
+function summaryLine({ errors, warnings, suppressed, files }: Summary, notes: number, paint: Paint): string {
   const suppressedNote = suppressed > 0 ? ` (${suppressed} suppressed)` : '';
+  const notesPart = notes > 0 ? `, ${count(notes, 'note')}` : '';
   const scope = ` in ${count(files, 'file')}`;
-  if (errors + warnings === 0) return paint('clean', `no problems${suppressedNote}${scope}`);
+  if (errors + warnings === 0) return paint('clean', `no problems${notesPart}${suppressedNote}${scope}`);
   const style = errors > 0 ? 'errorStrong' : 'warningStrong';
-  return paint(style, `✖ ${count(errors, 'error')}, ${count(warnings, 'warning')}${suppressedNote}${scope}`);
+  return paint(style, `✖ ${count(errors, 'error')}, ${count(warnings, 'warning')}${notesPart}${suppressedNote}${scope}`);
 }
 
 function count(amount: number, noun: string): string {

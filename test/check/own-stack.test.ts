@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,13 +13,17 @@ import { setupDevSecrets } from '../../src/setup/dev-secrets.js';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The reference stack as a new user has it after `just setup`: generated files and dev secrets. */
-function referenceProject(): string {
+function referenceProject({ secrets = true } = {}): string {
   const root = mkdtempSync(join(tmpdir(), 'planes-own-'));
   cpSync(join(REPO, 'compose'), join(root, 'compose'), { recursive: true });
   const loaded = loadManifest(join(root, 'compose', 'stack.yaml'), root);
   writeFilesAtomically(generate(loaded, root).files.map((f) => ({ ...f, path: join(root, f.path) })), { root });
-  setupDevSecrets(loaded, root);
+  if (secrets) setupDevSecrets(loaded, root);
   return root;
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=planes test', '-c', 'user.email=planes@example.test', ...args], { cwd, stdio: 'ignore' });
 }
 
 describe("the repository's own stack", () => {
@@ -27,6 +32,18 @@ describe("the repository's own stack", () => {
     expect(report.findings).toEqual([]);
     // docker-compose.yml, docker-compose.prod.yml, config/common.env, dev.env, prod.env, compose/api/Dockerfile
     expect(report.summary.files).toBe(6);
+  });
+
+  it('passes on a fresh clone, before planes setup: each missing dev secret file is a note', () => {
+    const root = referenceProject({ secrets: false });
+    git(root, 'init', '--quiet');
+    git(root, 'add', '--all');
+    git(root, 'commit', '--quiet', '-m', 'clone');
+    const { report } = checkProject({ cwd: root, environment: {} });
+    expect(report.summary).toMatchObject({ errors: 0, warnings: 0 });
+    expect(report.findings.map((f) => `${f.rule} ${f.severity} ${f.key}`).sort()).toEqual(
+      ['llm_api_key', 'postgres_password', 'redis_password', 'session_signing_key'].map((name) => `secret-file note ${name}`),
+    );
   });
 
   it('is caught when a secret is put back into the environment of the generated file', () => {

@@ -177,4 +177,36 @@ describe('maskSourceLine', () => {
     const masked = maskSourceLine('\u001b[2J  KEY_\u001b: x', 1, null);
     expect(masked.text).not.toContain('\u001b');
   });
+
+  // Where a finding points at a file, a build context or an image, the frame shows it; anything
+  // the redaction path would hide, or that could carry more than a location, stays masked.
+  const locations: { name: string; line: string; column: 'key' | 'value'; key: string | null; text: string; canary?: string }[] = [
+    { name: 'a secret file path, column at the value', line: '    file: ./secrets/db_password.txt', column: 'value', key: 'db_password', text: '    file: ./secrets/db_password.txt' },
+    { name: 'a build context, column at the key', line: '    build: ./compose/api', column: 'key', key: null, text: '    build: ./compose/api' },
+    { name: 'an image with a registry port and a digest', line: '    image: "localhost:5000/shop/api@sha256:0123abcd"', column: 'value', key: null, text: '    image: "localhost:5000/shop/api@sha256:0123abcd"' },
+    { name: 'a context in a list item', line: '  - context: ../api', column: 'value', key: null, text: '  - context: ../api' },
+    { name: 'an env_file path', line: "    env_file: 'config/dev.env'", column: 'value', key: null, text: "    env_file: 'config/dev.env'" },
+    { name: 'a path built from a plain reference', line: '    file: ${SECRETS_DIR}/db.txt', column: 'value', key: 'db', text: '    file: ${SECRETS_DIR}/db.txt' },
+    { name: 'a comment after the path is masked', line: '    file: ./db.txt   # was Qz8canaryPw', column: 'value', key: 'db', text: `    file: ./db.txt ${M}`, canary: 'Qz8canaryPw' },
+    { name: 'a token where an image belongs', line: '    image: ghp_aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY5', column: 'value', key: null, text: `    image: ${M}`, canary: 'ghp_aB3dE5' },
+    { name: 'a URL with a password as a file', line: '    file: postgres://app:Qz8canaryPw@db/app', column: 'value', key: 'db', text: `    file: ${M}`, canary: 'Qz8canaryPw' },
+    { name: 'a default inside the reference', line: '    file: ${DB_FILE:-Qz8canaryPw}', column: 'value', key: 'db', text: `    file: ${M}`, canary: 'Qz8canaryPw' },
+    { name: 'a path with a space', line: '    file: "./my Qz8canaryPw.txt"', column: 'value', key: 'db', text: `    file: ${M}`, canary: 'Qz8canaryPw' },
+    { name: 'a flow mapping under build', line: '    build: { context: ., args: { NPM_TOKEN: Qz8canaryPw } }', column: 'value', key: null, text: `    build: ${M}`, canary: 'Qz8canaryPw' },
+    { name: 'a variable named like a location key, the finding about it', line: '      path: Qz8canaryPw', column: 'key', key: 'path', text: `      path: ${M}`, canary: 'Qz8canaryPw' },
+    { name: 'a key that is not a location', line: '    command: Qz8canaryPw', column: 'value', key: null, text: `    command: ${M}`, canary: 'Qz8canaryPw' },
+  ];
+
+  it.each(locations)('location: $name', ({ line, column, key, text, canary }) => {
+    const at = column === 'key' ? line.search(/\S/) + (line.trimStart().startsWith('- ') ? 2 : 0) : line.indexOf(': ') + 2;
+    const masked = maskSourceLine(line, at + 1, key);
+    expect(masked.text).toBe(text);
+    expect(masked.caretIndex).toBe(at);
+    if (canary !== undefined) expect(masked.text).not.toContain(canary);
+  });
+
+  it('a location is shown only when the finding points at its entry', () => {
+    const line = 'x: {file: Qz8canaryPw}';
+    expect(maskSourceLine(line, line.indexOf('Qz8') + 1, null).text).not.toContain('Qz8canaryPw');
+  });
 });

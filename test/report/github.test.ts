@@ -32,6 +32,15 @@ describe('formatGithub', () => {
     );
   });
 
+  it.each([
+    ['error', '::error '],
+    ['warning', '::warning '],
+    ['note', '::notice '],
+  ] as const)('writes a finding of severity %s as the %s command', (severity, command) => {
+    const finding = { rule: 'secret-file', severity, file: 'c.yml', line: 1, column: 1, service: null, key: null, path: null, message: 'm' };
+    expect(formatGithub({ version: 1, findings: [finding], summary: { errors: 0, warnings: 0, suppressed: 0, files: 1 } })).toMatch(new RegExp(`^${command}`));
+  });
+
   it('prints nothing for a clean report', () => {
     expect(formatGithub({ version: 1, findings: [], summary: { errors: 0, warnings: 0, suppressed: 0, files: 2 } })).toBe('');
   });

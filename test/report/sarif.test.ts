@@ -55,6 +55,12 @@ describe('formatSarif', () => {
     expect(log.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('my%20stack/docker-compose.yml');
   });
 
+  it('gives a note the SARIF level note', () => {
+    const note = { ...report.findings[0], severity: 'note' } as (typeof report.findings)[number];
+    const log = JSON.parse(formatSarif({ ...report, findings: [note] }, { rules })) as SarifLog;
+    expect(log.runs[0]?.results[0]?.level).toBe('note');
+  });
+
   it('refuses a finding whose rule has no description', () => {
     expect(() => formatSarif(report, { rules: rules.slice(1) })).toThrow(/secret-in-environment is missing/);
   });

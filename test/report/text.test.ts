@@ -53,6 +53,27 @@ describe('formatText', () => {
     );
   });
 
+  it('counts notes apart: a report with notes only is clean', () => {
+    const note: Finding = {
+      rule: 'secret-file',
+      severity: 'note',
+      file: 'docker-compose.yml',
+      line: 2,
+      column: 11,
+      service: null,
+      key: 'db_password',
+      path: 'secrets.db_password.file',
+      message: 'planes setup creates it',
+    };
+    const notesOnly: Report = { version: 1, findings: [note, note], summary: { errors: 0, warnings: 0, suppressed: 0, files: 1 } };
+    const plain = formatText(notesOnly, { color: false, readSource: () => 'secrets:\n    file: ./secrets/db_password.txt\n' });
+    expect(plain).toContain('  2:11  note     planes setup creates it  secret-file\n');
+    expect(plain.endsWith('\n\nno problems, 2 notes in 1 file\n')).toBe(true);
+    const coloured = formatText({ ...notesOnly, summary: { ...notesOnly.summary, errors: 1 } }, { color: true, readSource: () => undefined });
+    expect(coloured).toContain('\u001b[36mnote   \u001b[0m');
+    expect(coloured).toContain('✖ 1 error, 0 warnings, 2 notes in 1 file');
+  });
+
   it('keeps tabs under the caret so it lines up with the source', () => {
     const output = single({ line: 2, column: 3, key: 'DB_PASSWORD' }, 'environment:\n\t\tDB_PASSWORD: x\n');
     expect(output).toContain('    2 | \t\tDB_PASSWORD: •••••\n      | \t\t^\n');

@@ -3,11 +3,16 @@ import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { type ComposeOrigin, formatComposePath, originOf, shownEntry } from '../../compose/index.js';
 import type { SourcePosition } from '../../errors.js';
+import { readTextFile } from '../../fs/index.js';
+import { GITIGNORE, SECRET_FILES_PATTERN, SECRETS_DIR } from '../../layout.js';
+import type { Severity } from '../../report/index.js';
 import type { CheckContext, Rule, RuleFinding } from '../rule.js';
 
 /**
- * The files behind `secrets: <name>: file:` — the secret plane on disk. Each must exist, stay
- * out of git (neither tracked nor committable) and be readable by its owner alone. Only the
+ * The files behind `secrets: <name>: file:` — the secret plane on disk. Each must stay out of git
+ * (neither tracked nor committable) and be readable by its owner alone, and exist — unless it
+ * has not been made yet: a file git ignores, beside its committed example, is what every fresh
+ * clone has before `planes setup`, so the lint step of CI gets a note, not an error. Only the
  * file's metadata is looked at: a secret file's content is never read.
  */
 export const secretFileRule: Rule = {
@@ -20,18 +25,33 @@ export const secretFileRule: Rule = {
     const git = gitStatus(context.project.workingDir, secrets.map(({ path }) => path));
     const findings: RuleFinding[] = [];
     for (const secret of secrets) {
-      const report = (message: string): void => {
-        findings.push({ ...secret.position, service: null, key: secret.name, path: formatComposePath(['secrets', secret.name, 'file']), message });
+      const report = (message: string, severity?: Severity): void => {
+        findings.push({
+          ...secret.position,
+          ...(severity === undefined ? {} : { severity }),
+          service: null,
+          key: secret.name,
+          path: formatComposePath(['secrets', secret.name, 'file']),
+          message,
+        });
       };
       const shown = shownEntry(context.display(secret.path), secret.origin);
+      const status = git?.get(secret.path);
       const stats = statOf(secret.path);
       if (stats === undefined) {
-        report(`${shown}, the file of secret ${secret.name}, does not exist; ${context.manifest ? 'run planes setup' : `create it (chmod 600 ${shown}) and keep it out of git`}`);
+        const example = `${secret.path}.example`;
+        const ignored = git === undefined ? ignoredByPlanesPattern(secret.path, context) : status?.ignored === true && !status.tracked;
+        if (ignored && statOf(example)?.isFile() === true) {
+          const shownExample = shownEntry(context.display(example), secret.origin);
+          const make = context.manifest ? 'planes setup creates it' : `create it from ${shownExample} (chmod 600 ${shown})`;
+          report(`${shown}, the file of secret ${secret.name}, does not exist yet; ${make} (git ignores it, its example is there)`, 'note');
+        } else {
+          report(`${shown}, the file of secret ${secret.name}, does not exist; ${context.manifest ? 'run planes setup' : `create it (chmod 600 ${shown}) and keep it out of git`}`);
+        }
       } else if (process.platform !== 'win32' && (stats.mode & 0o077) !== 0) {
         const mode = (stats.mode & 0o777).toString(8).padStart(3, '0');
-        report(`${shown}, the file of secret ${secret.name}, is open to group or others (mode ${mode}); chmod 600 ${shown}`);
+        report(`${shown}, the file of secret ${secret.name}, is open to group or others (mode ${mode}); chmod 600 ${shown}`, 'warning');
       }
-      const status = git?.get(secret.path);
       if (status?.tracked) {
         const unignore = status.ignored ? '' : ' and add it to .gitignore';
         report(`${shown}, the file of secret ${secret.name}, is tracked by git, so its value is in the repository's history: rotate the secret, then git rm --cached ${shown}${unignore}`);
@@ -109,6 +129,30 @@ function gitStatus(directory: string, paths: string[]): Map<string, GitStatus> |
   const ignored = new Set(ignoredList.split('\0'));
   return new Map([...inTree].map(([path, name]) => [path, { tracked: tracked.has(name), ignored: ignored.has(name) }]));
 }
+
+/**
+ * Whether git would ignore a secret file, told without git (no git installed, or a copy of the
+ * project that is not a work tree: a source archive, a build context): only the line that
+ * `planes generate` writes into the project's .gitignore counts. Anything it cannot tell from
+ * that line is "not ignored", which keeps a missing file an error.
+ */
+function ignoredByPlanesPattern(path: string, context: CheckContext): boolean {
+  const root = context.manifest?.root ?? context.project.workingDir;
+  const fromRoot = relative(root, path).split(sep).join('/');
+  if (!PLANES_SECRET_FILE.test(fromRoot)) return false;
+  const gitignore = join(root, GITIGNORE);
+  if (statOf(gitignore)?.isFile() !== true) return false;
+  let lines: string[];
+  try {
+    lines = readTextFile(gitignore, context.display(gitignore)).split(/\r?\n/).map((line) => line.trim());
+  } catch {
+    return false;
+  }
+  return lines.includes(SECRET_FILES_PATTERN) || lines.includes(`/${SECRET_FILES_PATTERN}`);
+}
+
+/** The files SECRET_FILES_PATTERN matches: in a .gitignore, `*` does not cross a `/`. */
+const PLANES_SECRET_FILE = new RegExp(`^${SECRETS_DIR}/[^/]*\\.txt$`);
 
 /** No `.git` above the directory (and no GIT_DIR): not in a work tree, and no git to start. */
 function mayBeInWorkTree(directory: string): boolean {

@@ -35,6 +35,8 @@ interface Setup {
   git?: { commit: string[] };
   manifest?: boolean;
   files?: string[];
+  /** Run as on a machine without git: the work tree may be there, the command is not. */
+  noGitCommand?: boolean;
 }
 
 function run(files: Record<string, string>, setup: Setup = {}): Finding[] {
@@ -49,6 +51,7 @@ function run(files: Record<string, string>, setup: Setup = {}): Finding[] {
       git(cwd, 'commit', '--quiet', '-m', 'fixture');
     }
   }
+  if (setup.noGitCommand) vi.stubEnv('PATH', '');
   const manifest = setup.manifest ? { manifest: manifestForCheck(parseManifest(MANIFEST, 'compose/stack.yaml'), cwd) } : {};
   const { context } = buildContext({ swarm: false, ...(setup.files ? { files: setup.files } : {}) }, { cwd, environment: {}, ...manifest });
   return applyRules([secretFileRule], context);
@@ -59,22 +62,31 @@ function git(cwd: string, ...args: string[]): void {
 }
 
 const where = ({ rule, severity, file, line, column, service, key, path }: Finding) => ({ rule, severity, file, line, column, service, key, path });
-const expected = (entries: { file: string; line: number; column: number; key: string; path: string }[]) =>
-  entries.map((entry) => ({ rule: 'secret-file', severity: 'error', service: null, ...entry }));
+type Place = typeof AT_FILE & { severity?: Finding['severity'] };
+const expected = (entries: Place[]) => entries.map((entry) => ({ rule: 'secret-file', severity: 'error', service: null, ...entry }));
 
 const SECRET = { 'compose.yaml': COMPOSE, 'secrets/db_password.txt': 'x' };
 const PRIVATE = { 'secrets/db_password.txt': 0o600 };
+/** A fresh clone of a project: the example and the .gitignore planes generates are committed, the secret file is not there yet. */
+const FRESH_CLONE = { 'compose.yaml': COMPOSE, 'secrets/db_password.txt.example': 'example', '.gitignore': '# planes\nsecrets/*.txt\n!secrets/*.txt.example\n' };
+const COMMITTED = { git: { commit: ['compose.yaml', 'secrets/db_password.txt.example', '.gitignore'] } };
+function without(files: Record<string, string>, path: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(files).filter(([name]) => name !== path));
+}
+const NOTE = { ...AT_FILE, severity: 'note' as const };
+const MISSING = 'secrets/db_password.txt, the file of secret db_password, does not exist; run planes setup';
+const NOT_IGNORED = 'secrets/db_password.txt, the file of secret db_password, is not ignored by git, so it is one git add away from a commit: add it to .gitignore';
 
-const cases: { name: string; files: Record<string, string>; setup?: Setup; findings: (typeof AT_FILE)[]; messages?: string[] }[] = [
+const cases: { name: string; files: Record<string, string>; setup?: Setup; findings: Place[]; messages?: string[] }[] = [
   { name: 'mode 600, no git work tree', files: SECRET, setup: { modes: PRIVATE }, findings: [] },
   {
     name: 'mode 644: readable by others',
     files: SECRET,
     setup: { modes: { 'secrets/db_password.txt': 0o644 } },
-    findings: [AT_FILE],
+    findings: [{ ...AT_FILE, severity: 'warning' }],
     messages: ['secrets/db_password.txt, the file of secret db_password, is open to group or others (mode 644); chmod 600 secrets/db_password.txt'],
   },
-  { name: 'mode 640: readable by the group', files: SECRET, setup: { modes: { 'secrets/db_password.txt': 0o640 } }, findings: [AT_FILE] },
+  { name: 'mode 640: readable by the group', files: SECRET, setup: { modes: { 'secrets/db_password.txt': 0o640 } }, findings: [{ ...AT_FILE, severity: 'warning' }] },
   { name: 'mode 400 is fine', files: SECRET, setup: { modes: { 'secrets/db_password.txt': 0o400 } }, findings: [] },
   {
     name: 'missing, no manifest',
@@ -156,9 +168,85 @@ const cases: { name: string; files: Record<string, string>; setup?: Setup; findi
     },
     setup: { modes: { 'a.txt': 0o666, 'b-local.txt': 0o604 } },
     findings: [
-      { file: 'compose.yaml', line: 6, column: 14, key: 'a', path: 'secrets.a.file' },
-      { file: 'compose.override.yaml', line: 3, column: 11, key: 'b', path: 'secrets.b.file' },
+      { file: 'compose.yaml', line: 6, column: 14, key: 'a', path: 'secrets.a.file', severity: 'warning' },
+      { file: 'compose.override.yaml', line: 3, column: 11, key: 'b', path: 'secrets.b.file', severity: 'warning' },
     ],
+  },
+  {
+    name: 'fresh clone of a planes project: missing, ignored, example committed',
+    files: FRESH_CLONE,
+    setup: { ...COMMITTED, manifest: true },
+    findings: [NOTE],
+    messages: ['secrets/db_password.txt, the file of secret db_password, does not exist yet; planes setup creates it (git ignores it, its example is there)'],
+  },
+  {
+    name: 'fresh clone without a manifest: the note says how to make the file',
+    files: FRESH_CLONE,
+    setup: COMMITTED,
+    findings: [NOTE],
+    messages: [
+      'secrets/db_password.txt, the file of secret db_password, does not exist yet; create it from secrets/db_password.txt.example (chmod 600 secrets/db_password.txt) (git ignores it, its example is there)',
+    ],
+  },
+  {
+    name: 'fresh clone, ignored by a pattern other than planes’ own',
+    files: { ...FRESH_CLONE, '.gitignore': '/secrets/**\n!/secrets/*.example\n' },
+    setup: { ...COMMITTED, manifest: true },
+    findings: [NOTE],
+  },
+  {
+    name: 'missing and ignored, but no example: an error',
+    files: { 'compose.yaml': COMPOSE, '.gitignore': 'secrets/*.txt\n' },
+    setup: { git: { commit: ['compose.yaml', '.gitignore'] }, manifest: true },
+    findings: [AT_FILE],
+    messages: [MISSING],
+  },
+  {
+    name: 'missing with its example, not ignored: both errors',
+    files: { 'compose.yaml': COMPOSE, 'secrets/db_password.txt.example': 'example' },
+    setup: { git: { commit: ['compose.yaml', 'secrets/db_password.txt.example'] }, manifest: true },
+    findings: [AT_FILE, AT_FILE],
+    messages: [MISSING, NOT_IGNORED],
+  },
+  {
+    name: 'an example that is a directory is no example',
+    files: { ...without(FRESH_CLONE, 'secrets/db_password.txt.example'), 'secrets/db_password.txt.example/x': 'x' },
+    setup: { git: { commit: ['compose.yaml', '.gitignore'] }, manifest: true },
+    findings: [AT_FILE],
+  },
+  {
+    name: 'no work tree (a source archive): the .gitignore line planes writes decides',
+    files: FRESH_CLONE,
+    setup: { manifest: true },
+    findings: [NOTE],
+  },
+  {
+    name: 'no work tree, a .gitignore without planes’ line: an error',
+    files: { ...FRESH_CLONE, '.gitignore': '*.log\n' },
+    setup: { manifest: true },
+    findings: [AT_FILE],
+  },
+  {
+    name: 'no work tree, no .gitignore: an error',
+    files: without(FRESH_CLONE, '.gitignore'),
+    setup: { manifest: true },
+    findings: [AT_FILE],
+  },
+  {
+    name: 'no work tree, a secret file outside secrets/: planes’ line does not cover it',
+    files: {
+      'compose.yaml': COMPOSE.replace('./secrets/db_password.txt', './db_password.txt'),
+      'db_password.txt.example': 'example',
+      '.gitignore': 'secrets/*.txt\n',
+    },
+    setup: { manifest: true },
+    findings: [AT_FILE],
+  },
+  {
+    name: 'git not installed, in a work tree: the .gitignore line decides',
+    files: FRESH_CLONE,
+    setup: { ...COMMITTED, manifest: true, noGitCommand: true },
+    findings: [NOTE],
   },
   {
     name: 'secrets from the environment or external have no file',
