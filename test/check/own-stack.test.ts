@@ -42,7 +42,7 @@ describe("the repository's own stack", () => {
     const { report } = checkProject({ cwd: root, environment: {} });
     expect(report.summary).toMatchObject({ errors: 0, warnings: 0 });
     expect(report.findings.map((f) => `${f.rule} ${f.severity} ${f.key}`).sort()).toEqual(
-      ['llm_api_key', 'postgres_password', 'redis_password', 'session_signing_key'].map((name) => `secret-file note ${name}`),
+      ['database_url', 'llm_api_key', 'postgres_password', 'redis_password', 'session_signing_key'].map((name) => `secret-file note ${name}`),
     );
   });
 
