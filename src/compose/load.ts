@@ -136,6 +136,12 @@ class ProjectLoader {
     const text = readTextFile(file, display);
     this.sources.set(display, text);
     return parseYaml(text, display).map((document) => {
+      if (document === null) {
+        throw new InputError(
+          { file: display, line: 1, column: 1 },
+          'a document of this file is empty (a --- with nothing after it, or only null), and Compose refuses a document that is not a mapping: remove that ---, or fill the document',
+        );
+      }
       if (!isMapping(document)) {
         throw new InputError({ file: display, line: 1, column: 1 }, 'a compose file must be a mapping (services:, networks:, …) at its top level');
       }
