@@ -28,6 +28,7 @@ import { interpolationMessage, type Lookup } from './interpolate.js';
 import { interpolateDocument } from './interpolate-model.js';
 import { mergeModels } from './merge.js';
 import type { ComposeDocument, ComposeModel, ComposeProject, ComposeService, EarlierVariable, EnvFileRead, EnvFileReference, LoadOptions, LoadProblem } from './model.js';
+import { consistencyProblems } from './consistency.js';
 import { completeBuild, Normalizer } from './normalize.js';
 import { validateComposeSchema } from './schema.js';
 import { wellFormedPart } from './validate.js';
@@ -53,6 +54,7 @@ export function loadComposeProject(options: LoadOptions): ComposeProject {
   const merged = loader.load({ files, projectDirectory: workingDir, environment: projectEnv, chain: [files[0] as string] });
   if (loader.documents.every((document) => Object.keys(document.data).length === 0)) problems.push(emptyProject(files.map(display)));
   const model = completeBuilds(merged, workingDir);
+  problems.push(...consistencyProblems(model));
   const serviceEnvSources = new Map<string, string>();
   const { reads, byService } = readServiceEnvFiles(model, projectEnv, display, problems, serviceEnvSources);
   const sources = new Map([...projectEnv.sources, ...loader.sources, ...serviceEnvSources]);
