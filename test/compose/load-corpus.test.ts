@@ -27,14 +27,14 @@ const ENVIRONMENT = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/home/co
  * planes reads as current Compose does. Each is named with the feature.
  */
 const NEWER_THAN_THE_ORACLE: Record<string, string> = {
-  'docker-compose/pkg/e2e/testdata/TestRawEnvFile/compose.yaml': 'env_file format: raw (Compose 2.30)',
-  'docker-compose/pkg/e2e/fixtures/watch/include.yaml': 'develop.watch include (Compose 2.32)',
-  'docker-compose/pkg/e2e/testdata/TestProviderRawSetEnv/compose.yaml': 'provider services (Compose 2.36)',
-  'docker-compose/pkg/e2e/testdata/TestProviderRawSetEnvOverridesUserEnv/compose.yaml': 'provider services (Compose 2.36)',
-  'docker-compose/pkg/e2e/testdata/TestProviderRawSetEnvOverridesInheritedEnv/compose.yaml': 'provider services (Compose 2.36)',
-  'docker-compose/pkg/e2e/testdata/TestProviderRawSetEnvOverridesInheritedEnvMapForm/compose.yaml': 'provider services (Compose 2.36)',
-  'docker-compose/pkg/e2e/testdata/TestProviderStopHook/compose.yaml': 'provider services (Compose 2.36)',
-  'docker-compose/pkg/e2e/testdata/TestDependsOnMultipleProviders/compose.yaml': 'provider services (Compose 2.36)',
+  'docker-compose/pkg/e2e/testdata/TestRawEnvFile/compose.yaml': 'env_file format: raw',
+  'docker-compose/pkg/e2e/fixtures/watch/include.yaml': 'develop.watch include',
+  'docker-compose/pkg/e2e/testdata/TestProviderRawSetEnv/compose.yaml': 'provider services',
+  'docker-compose/pkg/e2e/testdata/TestProviderRawSetEnvOverridesUserEnv/compose.yaml': 'provider services',
+  'docker-compose/pkg/e2e/testdata/TestProviderRawSetEnvOverridesInheritedEnv/compose.yaml': 'provider services',
+  'docker-compose/pkg/e2e/testdata/TestProviderRawSetEnvOverridesInheritedEnvMapForm/compose.yaml': 'provider services',
+  'docker-compose/pkg/e2e/testdata/TestProviderStopHook/compose.yaml': 'provider services',
+  'docker-compose/pkg/e2e/testdata/TestDependsOnMultipleProviders/compose.yaml': 'provider services',
 };
 
 /** planes' reading: accepted, or the first reason it refuses (an exit 2, a load or schema problem). */
