@@ -2,15 +2,21 @@
  * Top-level `include`: each entry is a compose project of its own (its files merged, its
  * relative paths resolved against its project directory, interpolated with the including
  * project's environment over its own `.env`), whose services, networks, volumes, secrets and
- * configs are added to the including file. A resource defined on both sides is an error
- * unless both definitions are the same, as in Compose.
+ * configs are added to the including file.
+ *
+ * A resource defined on both sides is the included definition with the including file's laid
+ * over it, by the rules of a multi-file merge (`!reset` and `!override` included), as current
+ * Compose does (compose-go v2.10, "Allow importing compose file to override resource
+ * definition"). Compose before that (2.26 among them) refused the project unless both
+ * definitions were the same ("services.x conflicts with imported resource").
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, type SourcePosition } from '../errors.js';
 import { showValue } from '../redact/index.js';
-import { carry, copyNode, isMapping, originOf, remove, type YamlMapping, type YamlValue } from '../yaml/index.js';
+import { carry, copyNode, isMapping, originOf, remove, type YamlMapping } from '../yaml/index.js';
 import type { EnvFile, ProjectEnvironment } from './environment.js';
+import { mergeModels } from './merge.js';
 import type { ComposeModel } from './model.js';
 import { filledByOf } from './shown.js';
 
@@ -63,7 +69,7 @@ export function applyInclude(model: ComposeModel, context: IncludeContext): Comp
       },
       reference,
     );
-    importResources(imported, model, result, reference);
+    importResources(imported, model, result);
   });
   return result;
 }
@@ -84,27 +90,27 @@ function envFilesOf(entry: YamlMapping, projectDirectory: string, reference: Sou
 }
 
 /** Adds the resources of an included project to `target`, a copy of `model` being built. */
-function importResources(imported: ComposeModel, model: ComposeModel, target: ComposeModel, reference: SourcePosition): void {
+function importResources(imported: ComposeModel, model: ComposeModel, target: ComposeModel): void {
   for (const kind of IMPORTED) {
     const from = imported[kind];
     if (!isMapping(from)) continue;
     const existing = target[kind];
     const into: YamlMapping = isMapping(existing) ? copyNode(existing) : {};
-    for (const [name, resource] of Object.entries(from)) {
-      if (Object.hasOwn(into, name)) {
-        if (sameValue(into[name] as YamlValue, resource)) continue;
-        throw new InputError(reference, `${kind}.${name} is defined both by this file and by the file it includes: rename one of them`);
-      }
-      carry(from, name, into);
+    for (const name of Object.keys(from)) {
+      if (Object.hasOwn(into, name)) carry(into, name, into, name, layOver(kind, from, into, name));
+      else carry(from, name, into);
     }
     carry(model, kind, target, kind, into);
   }
 }
 
-function sameValue(a: YamlValue, b: YamlValue): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, index) => sameValue(item, b[index] as YamlValue));
-  if (!isMapping(a) || !isMapping(b)) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key] as YamlValue, b[key] as YamlValue));
+/** The including file's definition of `kind.name` laid over the included one. */
+function layOver(kind: string, included: YamlMapping, including: YamlMapping, name: string): ComposeModel[string] {
+  const one = (resources: YamlMapping): ComposeModel => {
+    const only: YamlMapping = {};
+    carry(resources, name, only);
+    return { services: {}, [kind]: only } as ComposeModel;
+  };
+  const merged = mergeModels(one(included), one(including))[kind] as YamlMapping;
+  return merged[name];
 }

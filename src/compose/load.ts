@@ -28,6 +28,7 @@ import { interpolationMessage, type Lookup } from './interpolate.js';
 import { interpolateDocument } from './interpolate-model.js';
 import { mergeModels } from './merge.js';
 import type { ComposeDocument, ComposeModel, ComposeProject, ComposeService, EarlierVariable, EnvFileRead, EnvFileReference, LoadOptions, LoadProblem } from './model.js';
+import { consistencyProblems } from './consistency.js';
 import { completeBuild, Normalizer } from './normalize.js';
 import { validateComposeSchema } from './schema.js';
 import { wellFormedPart } from './validate.js';
@@ -53,6 +54,7 @@ export function loadComposeProject(options: LoadOptions): ComposeProject {
   const merged = loader.load({ files, projectDirectory: workingDir, environment: projectEnv, chain: [files[0] as string] });
   if (loader.documents.every((document) => Object.keys(document.data).length === 0)) problems.push(emptyProject(files.map(display)));
   const model = completeBuilds(merged, workingDir);
+  problems.push(...consistencyProblems(model));
   const serviceEnvSources = new Map<string, string>();
   const { reads, byService } = readServiceEnvFiles(model, projectEnv, display, problems, serviceEnvSources);
   const sources = new Map([...projectEnv.sources, ...loader.sources, ...serviceEnvSources]);
@@ -136,6 +138,12 @@ class ProjectLoader {
     const text = readTextFile(file, display);
     this.sources.set(display, text);
     return parseYaml(text, display).map((document) => {
+      if (document === null) {
+        throw new InputError(
+          { file: display, line: 1, column: 1 },
+          'a document of this file is empty (a --- with nothing after it, or only null), and Compose refuses a document that is not a mapping: remove that ---, or fill the document',
+        );
+      }
       if (!isMapping(document)) {
         throw new InputError({ file: display, line: 1, column: 1 }, 'a compose file must be a mapping (services:, networks:, …) at its top level');
       }

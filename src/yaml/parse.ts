@@ -2,8 +2,9 @@
  * YAML as Docker Compose reads it, as plain JavaScript data whose every mapping key, value
  * and list item has its file, line and column in the origins table.
  *
- * js-yaml's event parser does the syntax; this builds the values from its events the way
- * go-yaml v3 (Compose's reader) would:
+ * js-yaml's event parser does the syntax, on the text as go-yaml v3 (Compose's reader) lays it
+ * out (`go-layout.ts`: indentation inside flow collections and quoted scalars does not count,
+ * tabs count more); this builds the values from its events the way go-yaml would:
  * - scalars resolve as in `scalars.ts`; mapping keys must be strings, and may not repeat;
  * - an alias is the anchored value itself (the same object), so whatever is found through
  *   it is located at the anchor; aliases may not expand the document without bound;
@@ -12,9 +13,10 @@
  * - Compose's `!reset` drops the entry (before `<<` merges, so a merged value comes back, as
  *   in Compose) and leaves a `!reset` origin for the merge stage; `!override` is recorded.
  */
-import { EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event, type ScalarEvent } from 'js-yaml';
+import { COLLECTION_STYLE, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event, type ScalarEvent } from 'js-yaml';
 import { InputError, type SourcePosition } from '../errors.js';
 import { assign, attachOrigins, originsOf, type ComposeTag, type EntryKey, type Origin } from './origins.js';
+import { goYamlLayout } from './go-layout.js';
 import { LineIndex } from './lines.js';
 import { resolvePlain, resolveTagged, ScalarTagError, type Resolved } from './scalars.js';
 
@@ -35,18 +37,39 @@ const MAX_DEPTH = 100;
 const BYTE_ORDER_MARK = '\uFEFF';
 const STANDARD_TAG_PREFIX = 'tag:yaml.org,2002:';
 
-/** Every document of a YAML stream, in order; an empty document is left out. */
+/**
+ * Every document of a YAML stream, in order; an empty document (`---` with nothing after it) is
+ * null, and a text without any (only comments) has none.
+ */
 export function parseYaml(text: string, file: string): YamlValue[] {
   const source = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
   const lines = new LineIndex(source, file);
   let events: Event[];
+  let joined: string | undefined;
   try {
     events = parseEvents(source, { maxDepth: MAX_DEPTH });
+    // go-yaml refuses tabs and YAML versions that js-yaml reads; only a text with either needs the scan.
+    if (source.includes('\t') || source.includes('%YAML')) refuseWhatGoYamlRefuses(goYamlLayout(source).refusal, lines);
   } catch (error) {
-    if (error instanceof YAMLException) throw syntaxError(error, lines);
-    throw error;
+    if (!(error instanceof YAMLException)) throw error;
+    // Often a layout go-yaml reads (a flow collection's lines less indented than its key): read
+    // the text as go-yaml lays it out.
+    const layout = goYamlLayout(source);
+    refuseWhatGoYamlRefuses(layout.refusal, lines);
+    if (layout.joined === undefined) throw syntaxError(error, lines);
+    joined = layout.joined;
+    try {
+      events = parseEvents(joined, { maxDepth: MAX_DEPTH });
+    } catch (again) {
+      if (again instanceof YAMLException) throw syntaxError(again, lines);
+      throw again;
+    }
   }
-  return new DocumentBuilder(source, events, lines).documents();
+  return new DocumentBuilder(source, joined, events, lines).documents();
+}
+
+function refuseWhatGoYamlRefuses(refusal: { offset: number; message: string } | undefined, lines: LineIndex): void {
+  if (refusal !== undefined) throw new InputError(lines.position(refusal.offset), `invalid YAML: ${refusal.message}`);
 }
 
 /**
@@ -105,8 +128,13 @@ class DocumentBuilder {
   private depth = 0;
   private readonly facts: NodeFacts = { position: { file: '', line: 0, column: 0 }, tag: undefined, float: false, size: 0, height: 0 };
 
+  /**
+   * `joined`: the text the parser read, when line breaks of `source` were joined; a scalar
+   * that spans one is read from `source`, so that its lines fold as written.
+   */
   constructor(
     private readonly source: string,
+    private readonly joined: string | undefined,
     private readonly events: Event[],
     private readonly lines: LineIndex,
   ) {}
@@ -118,9 +146,8 @@ class DocumentBuilder {
       if (event?.type !== EVENT_ID.DOCUMENT) continue;
       // Anchors do not reach from one document into the next.
       this.anchors = new Map();
-      const root = this.node(this.lines.position(0));
+      documents.push(this.node(this.lines.position(0)));
       this.expectPop();
-      if (root !== null) documents.push(root);
     }
     return documents;
   }
@@ -132,7 +159,7 @@ class DocumentBuilder {
       case EVENT_ID.SCALAR:
         return this.scalar(event, fallback);
       case EVENT_ID.MAPPING:
-        return this.anchor(event, this.mapping(this.lines.position(event.start), this.tagOf(event)));
+        return this.anchor(event, this.mapping(this.lines.position(event.start), this.tagOf(event), event.style === COLLECTION_STYLE.FLOW));
       case EVENT_ID.SEQUENCE:
         return this.anchor(event, this.sequence(this.lines.position(event.start), this.tagOf(event)));
       case EVENT_ID.ALIAS:
@@ -148,7 +175,7 @@ class DocumentBuilder {
     facts.tag = this.tagOf(event);
     facts.size = 1;
     facts.height = 0;
-    const text = event.fast ? this.source.slice(event.valueStart, event.valueEnd) : getScalarValue(this.source, event);
+    const text = this.scalarText(event);
     let resolved: Resolved;
     if (facts.tag !== undefined) {
       try {
@@ -164,6 +191,14 @@ class DocumentBuilder {
     }
     facts.float = resolved.float;
     return this.anchor(event, resolved.value);
+  }
+
+  private scalarText(event: ScalarEvent): string {
+    const { source, joined } = this;
+    if (joined !== undefined && event.valueStart !== -1 && joined.slice(event.valueStart, event.valueEnd) !== source.slice(event.valueStart, event.valueEnd)) {
+      return getScalarValue(source, { ...event, fast: false });
+    }
+    return event.fast ? source.slice(event.valueStart, event.valueEnd) : getScalarValue(source, event);
   }
 
   private scalarPosition(event: ScalarEvent, fallback: SourcePosition): SourcePosition {
@@ -186,7 +221,7 @@ class DocumentBuilder {
     }
   }
 
-  private mapping(position: SourcePosition, tag: string | undefined): YamlValue {
+  private mapping(position: SourcePosition, tag: string | undefined, flow: boolean): YamlValue {
     const mapping: YamlMapping = {};
     // Every key written, `!reset` ones included; the origins table gets it whole at the end.
     const origins = new Map<EntryKey, Origin>();
@@ -202,6 +237,7 @@ class DocumentBuilder {
       if (typeof key !== 'string') {
         throw new InputError(keyPosition, 'Compose needs every mapping key to be a string: quote this key');
       }
+      if (flow && keyEvent?.type === EVENT_ID.SCALAR) this.refuseKeyOverLines(keyEvent);
       if (origins.has(key) || (key === '<<' && merges !== undefined)) {
         throw new InputError(keyPosition, `duplicate key "${key}" in this mapping: remove one of them`);
       }
@@ -226,6 +262,24 @@ class DocumentBuilder {
     attachOrigins(mapping, origins);
     this.setFacts(position, tag, size, height + 1);
     return mapping;
+  }
+
+  /**
+   * go-yaml reads an implicit key in a flow collection only on one line with its `:` (js-yaml
+   * reads `{a⏎: 1}` as `{a: 1}`; Compose refuses it). An explicit key (`? a⏎: 1`) may span lines.
+   */
+  private refuseKeyOverLines(key: ScalarEvent): void {
+    if (key.valueStart === -1) return;
+    const quoted = key.style === SCALAR_STYLE.SINGLE_QUOTED || key.style === SCALAR_STYLE.DOUBLE_QUOTED;
+    const start = quoted ? key.valueStart - 1 : key.valueStart;
+    let colon = quoted ? key.valueEnd + 1 : key.valueEnd;
+    const { source } = this;
+    while (colon < source.length && /\s/.test(source.charAt(colon))) colon++;
+    if (source.charAt(colon) !== ':' || !/[\r\n]/.test(source.slice(start, colon))) return;
+    let before = start - 1;
+    while (before >= 0 && /\s/.test(source.charAt(before))) before--;
+    if (source.charAt(before) === '?') return;
+    throw new InputError(this.lines.position(colon), "this ':' ends a key that starts on an earlier line, which Compose's YAML reader refuses in a flow collection: keep the key and its ':' on one line");
   }
 
   private sequence(position: SourcePosition, tag: string | undefined): YamlValue {

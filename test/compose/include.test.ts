@@ -63,13 +63,88 @@ describe('applyInclude', () => {
     expect(() => applyInclude(missing, context({}))).toThrow(InputError);
   });
 
-  it('refuses a conflicting resource and a cycle, at the include entry', () => {
-    const included = model('services:\n  app: {image: other}\n', 'sub.yml');
-    const includer = model('include:\n  - sub.yml\nservices:\n  app: {image: x}\n', 'compose.yaml');
-    expect(() => applyInclude(includer, context({ '/project/sub.yml': included }))).toThrow(
-      'compose.yaml:2:5: services.app is defined both by this file and by the file it includes: rename one of them',
-    );
+  it('refuses a cycle, at the include entry', () => {
     const cyclic = model('include: [compose.yaml]\n', 'compose.yaml');
     expect(() => applyInclude(cyclic, context({}))).toThrow('compose.yaml:1:11: include cycle: /project/compose.yaml includes /project/compose.yaml');
+  });
+});
+
+/**
+ * A resource defined by the included project and again by the including file: current Compose
+ * (compose-go v2.10 and later) lays the including definition over the included one, as a
+ * multi-file merge does; Compose 2.26 refused it unless both were the same.
+ */
+describe('applyInclude: the including file redefines an included resource', () => {
+  const cases: { name: string; included: string; including: string; kind?: string; expected: unknown }[] = [
+    {
+      name: 'a scalar of the including file wins, the rest of the included service stays',
+      included: 'services:\n  app: {image: inner, user: nobody}\n',
+      including: 'services:\n  app: {image: outer}\n',
+      expected: { image: 'outer', user: 'nobody' },
+    },
+    {
+      name: 'environment merges by variable',
+      included: 'services:\n  app:\n    image: x\n    environment: {A: inner, B: inner}\n',
+      including: 'services:\n  app:\n    environment: [B=outer, C=outer]\n',
+      expected: { image: 'x', environment: { A: 'inner', B: 'outer', C: 'outer' } },
+    },
+    {
+      name: '!override replaces the included value whole',
+      included: 'services:\n  app:\n    image: x\n    environment: {A: inner}\n',
+      including: 'services:\n  app:\n    environment: !override {B: outer}\n',
+      expected: { image: 'x', environment: { B: 'outer' } },
+    },
+    {
+      name: '!reset removes the included value',
+      included: 'services:\n  app:\n    image: x\n    user: nobody\n',
+      including: 'services:\n  app:\n    user: !reset null\n',
+      expected: { image: 'x' },
+    },
+    {
+      name: 'command replaces',
+      included: 'services:\n  app:\n    image: x\n    command: [inner]\n',
+      including: 'services:\n  app:\n    command: [outer]\n',
+      expected: { image: 'x', command: ['outer'] },
+    },
+    {
+      name: 'the same definition on both sides stays itself (Compose 2.26 accepts this one too)',
+      included: 'services:\n  app: {image: x, environment: {A: "1"}}\n',
+      including: 'services:\n  app: {image: x, environment: {A: "1"}}\n',
+      expected: { image: 'x', environment: { A: '1' } },
+    },
+    {
+      name: 'a top-level volume merges its labels',
+      included: 'services: {}\nvolumes:\n  data: {labels: {a: inner}}\n',
+      including: 'volumes:\n  data: {labels: {b: outer}}\n',
+      kind: 'volumes',
+      expected: { labels: { a: 'inner', b: 'outer' } },
+    },
+  ];
+
+  it.each(cases)('$name', ({ included, including, kind = 'services', expected }) => {
+    const inner = model(included, 'sub.yml');
+    const outer = model(`include: [sub.yml]\n${including}`, 'compose.yaml');
+    const result = applyInclude(outer, context({ '/project/sub.yml': inner }));
+    const resource = (result[kind] as Record<string, Record<string, unknown>>)[kind === 'services' ? 'app' : 'data'];
+    expect(resource).toMatchObject(expected as Record<string, unknown>);
+    if (kind === 'services' && 'environment' in (expected as object)) {
+      expect(Object.keys(resource?.['environment'] as object).sort()).toEqual(Object.keys((expected as { environment: object }).environment).sort());
+    }
+    if (kind === 'services' && !('user' in (expected as object))) expect(resource?.['user']).toBeUndefined();
+  });
+
+  it('appends ports, one per published port, as a multi-file merge does', () => {
+    const inner = model('services:\n  app:\n    image: x\n    ports: ["80:80", "81:81"]\n', 'sub.yml');
+    const outer = model('include: [sub.yml]\nservices:\n  app:\n    ports: ["81:81", "82:82"]\n', 'compose.yaml');
+    const app = applyInclude(outer, context({ '/project/sub.yml': inner })).services['app'] as { ports?: unknown[] };
+    expect(app.ports).toEqual(['80:80', '81:81', '82:82']);
+  });
+
+  it('locates a merged entry where it was written: the including file for its own keys, the included file for the rest', () => {
+    const inner = model('services:\n  app:\n    image: inner\n    user: nobody\n', 'sub.yml');
+    const outer = model('include: [sub.yml]\nservices:\n  app:\n    image: outer\n', 'compose.yaml');
+    const app = applyInclude(outer, context({ '/project/sub.yml': inner })).services['app'] as object;
+    expect(originOf(app, 'image')?.key).toMatchObject({ file: 'compose.yaml', line: 4 });
+    expect(originOf(app, 'user')?.key).toMatchObject({ file: 'sub.yml', line: 4 });
   });
 });

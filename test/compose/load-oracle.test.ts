@@ -217,7 +217,7 @@ describe.skipIf(!hasCompose)('loadComposeProject agrees with docker compose conf
     const outcomes = await compare(fixtureCases());
     expect(outcomes.filter((outcome) => !outcome.accepted).map((outcome) => outcome.name)).toEqual([]);
     expect(outcomes.filter((outcome) => outcome.differences.length > 0)).toEqual([]);
-  });
+  }, 300_000);
 
   it.skipIf(!hasCorpus)('on every corpus file that docker compose accepts', async () => {
     const outcomes = await compare(corpusCases());
@@ -226,5 +226,5 @@ describe.skipIf(!hasCompose)('loadComposeProject agrees with docker compose conf
     console.log(`compose loader oracle: ${accepted.length - disagreeing.length} of ${accepted.length} corpus files that docker compose accepts agree (${outcomes.length} files)`);
     expect(accepted.length).toBeGreaterThan(100);
     expect(disagreeing).toEqual([]);
-  });
+  }, 600_000);
 });

@@ -284,14 +284,15 @@ describe('loadComposeProject: include', () => {
     expect(project.envFileReads.map((read) => read.path)).toContain(join(FIXTURES, 'include/sub/sub.env'));
   });
 
-  it('refuses a resource defined on both sides, and an include cycle', () => {
-    const conflict = projectWith({
+  it('lays the including definition of a resource over the included one, as Compose 5 does (2.26 refused it)', () => {
+    const redefined = projectWith({
       'compose.yaml': 'include: [other.yaml]\nservices:\n  a: {image: x}\n',
-      'other.yaml': 'services:\n  a: {image: y}\n',
+      'other.yaml': 'services:\n  a: {image: y, user: nobody}\n',
     });
-    expect(failure({ cwd: conflict, environment: {} }).message).toBe(
-      'compose.yaml:1:11: services.a is defined both by this file and by the file it includes: rename one of them',
-    );
+    expect(loadComposeProject({ cwd: redefined, environment: {} }).model.services['a']).toEqual({ image: 'x', user: 'nobody' });
+  });
+
+  it('refuses an include cycle', () => {
     const cycle = projectWith({ 'compose.yaml': 'include: [b.yaml]\n', 'b.yaml': 'include: [compose.yaml]\n' });
     expect(failure({ cwd: cycle, environment: {} }).message).toContain('include cycle');
   });

@@ -89,9 +89,17 @@ describe('an empty project', () => {
     ['no content', ''],
     ['only comments', '# nothing yet\n'],
     ['an empty mapping', '{}\n'],
-    ['empty documents', '---\n---\n'],
   ])('is refused as Compose refuses it ("empty compose file"): %s', (_, compose) => {
     expect(messagesOf(compose, '')).toEqual(['compose.yaml:1:1: the compose file is empty, and Compose refuses a project with nothing in it ("empty compose file"): define its services']);
+  });
+
+  it.each([
+    ['empty documents', '---\n---\n'],
+    ['an empty document after a full one', 'services:\n  a: { image: x }\n---\n'],
+  ])('is refused as Compose refuses it ("Top-level object must be a mapping"): %s', (_, compose) => {
+    expect(messagesOf(compose, '')).toEqual([
+      'compose.yaml:1:1: a document of this file is empty (a --- with nothing after it, or only null), and Compose refuses a document that is not a mapping: remove that ---, or fill the document',
+    ]);
   });
 
   it('is not one file of several that is empty, nor a file with only a name', () => {

@@ -36,9 +36,11 @@ describe('parseYaml: plain data', () => {
     expect(Object.getPrototypeOf(document)).toBe(Object.prototype);
   });
 
-  it('reads every document of a stream and leaves empty ones out', () => {
-    expect(parseYaml('a: 1\n---\n# nothing\n---\nb: 2\n', FILE)).toEqual([{ a: 1 }, { b: 2 }]);
+  it('reads every document of a stream, an empty one as null (Compose refuses it), none in a text without any', () => {
+    expect(parseYaml('a: 1\n---\n# nothing\n---\nb: 2\n', FILE)).toEqual([{ a: 1 }, null, { b: 2 }]);
+    expect(parseYaml('a: 1\n---\n', FILE)).toEqual([{ a: 1 }, null]);
     expect(parseYaml('', FILE)).toEqual([]);
+    expect(parseYaml('# nothing\n', FILE)).toEqual([]);
   });
 
   it('skips a UTF-8 byte order mark without shifting columns', () => {
@@ -287,5 +289,50 @@ describe('originsOf', () => {
   it('lists the entries of a container in document order', () => {
     const document = parse('b: 1\na: 2\n');
     expect([...originsOf(document).keys()]).toEqual(['b', 'a']);
+  });
+});
+
+/** go-yaml (Compose's reader) ignores indentation inside flow collections and quoted scalars; js-yaml does not. */
+describe('parseYaml: layouts Compose reads that YAML 1.2 refuses', () => {
+  it.each([
+    ['items and closer less indented than the key', 'a:\n  test: [\n      "CMD-SHELL",\n      "pg_isready",\n  ]\n', { a: { test: ['CMD-SHELL', 'pg_isready'] } }],
+    ['items and closer at column 0', 'a:\n  test: [\n"x",\ny\n]\n', { a: { test: ['x', 'y'] } }],
+    ['a flow mapping with a comment and a trailing comma', 'a:\n  env: {\n B: "1", # one\nC: two,\n}\n', { a: { env: { B: '1', C: 'two' } } }],
+    ['a tab between flow items', 'a:\n  cmd: [x,\ty]\n', { a: { cmd: ['x', 'y'] } }],
+    ['a tab before a flow collection', 'a:\n  cmd: \t[x,\n y]\n', { a: { cmd: ['x', 'y'] } }],
+    ['a double-quoted scalar continued at column 0', 'a:\n  cmd: "echo\nhi   \n\n there"\n', { a: { cmd: 'echo hi\nthere' } }],
+    ['a single-quoted scalar continued after a tab', "a:\n  cmd: 'it''s\n\tfine'\n", { a: { cmd: "it's fine" } }],
+    ['a plain scalar in a flow list continued at column 0', 'a:\n  cmd: [echo\nhi, x]\n', { a: { cmd: ['echo hi', 'x'] } }],
+    ['CRLF line ends', 'a:\r\n  cmd: [\r\nx,\r\n]\r\n', { a: { cmd: ['x'] } }],
+  ])('%s', (_, text, expected) => {
+    expect(parse(text)).toEqual(expected);
+  });
+
+  it('keeps every line and column of the file', () => {
+    const document = parse('s:\n  test: [\n  "CMD-SHELL", # check\nthe-rest,\n]\n  next: {k:\n v}\n');
+    const s = document['s'] as YamlMapping;
+    expect(at(s['test'], 0)).toEqual({ value: '3:3' });
+    expect(at(s['test'], 1)).toEqual({ value: '4:1' });
+    expect(at(s, 'next')).toEqual({ key: '6:3', value: '6:9' });
+    expect(at(s['next'], 'k')).toEqual({ key: '6:10', value: '7:2' });
+  });
+
+  it.each([
+    ['a tab starting a line', 'a:\n  b: 1\n\tc: 2\n', '3:1', /a tab here/],
+    ['a tab on a blank line', 'a:\n  b: "1"\n  \t\n  c: 2\n', '3:3', /a tab here/],
+    ['a tab after a dash', 'a:\n  -\tb\n', '2:4', /a tab here/],
+    ['a flow key whose colon is on the next line', 'a: {b\n        : 1}\n', '2:9', /keep the key and its ':' on one line/],
+    ['a quoted flow key over two lines', 'a: {"b\nc": 1}\n', '2:3', /keep the key and its ':' on one line/],
+    ['a YAML 1.2 directive', '%YAML 1.2\n---\na: 1\n', '1:1', /YAML 1.1 documents only/],
+    ['a document marker inside a flow list', 'a: [b,\n---\n c]\n', undefined, /invalid YAML/],
+    ['a quoted block key over two lines', '"a\nb": 1\n', undefined, /invalid YAML/],
+  ])('refuses what Compose refuses: %s', (_, text, position, message) => {
+    const error = failure(text);
+    expect(error.message).toMatch(message);
+    if (position !== undefined) expect(`${error.position.line}:${error.position.column}`).toBe(position);
+  });
+
+  it('reads tabs Compose reads: after a colon, after a value, inside scalars, past a plain scalar', () => {
+    expect(parse('a:\tb\nc: d\t# e\nf: "g\th"\ni: j\n   \t\nk: l\n')).toEqual({ a: 'b', c: 'd', f: 'g\th', i: 'j', k: 'l' });
   });
 });
