@@ -55,7 +55,9 @@ function judgeNameThenValue(setting: Setting, name: NameVerdict | undefined, opt
   if (setting.place === 'label') return judgeLabel(setting, name, options);
   // Key material given as its file (REDIS_TLS_KEY=/certs/redis.key) is judged as any other value.
   const keyFile = name?.pathAllowed === true && typeof setting.value === 'string' && looksLikeFilePath(setting.value);
-  if (name?.secret && !keyFile) return judgeSecretNamed(setting, name.reason);
+  // Even when a variable of the same name filled it (${REDIS_TLS_KEY:-/certs/redis.key}): a path is where the key is.
+  if (keyFile) return undefined;
+  if (name?.secret) return judgeSecretNamed(setting, name.reason);
   if (name?.expectsPath) {
     const found = judgePathNamed(setting, name.reason);
     if (found !== undefined) return found;
@@ -177,7 +179,8 @@ function judgeValue(setting: Setting): Found | undefined {
   if (value === undefined) return undefined;
   const variables = variablesOf(place);
   const match = mostSevere(detectSettingCredentials(setting.name, value));
-  if (match !== undefined) return credentialFound(value, match, setting.value === null ? hostOrigin(setting) : fillOrigins(written, variables));
+  // A warning-level format (a generated-looking value) yields to a secret-named variable written into the value, an error.
+  if (match?.severity === 'error') return credentialFound(value, match, setting.value === null ? hostOrigin(setting) : fillOrigins(written, variables));
   const reference = secretReferences(written?.references ?? [])[0];
   if (reference !== undefined) {
     return {
@@ -188,6 +191,7 @@ function judgeValue(setting: Setting): Found | undefined {
       reference: referenceFact(reference, written, variables),
     };
   }
+  if (match !== undefined) return credentialFound(value, match, setting.value === null ? hostOrigin(setting) : fillOrigins(written, variables));
   const template = written?.template;
   if (template === undefined) return undefined;
   // The value as it reads when no variable is set: every default written in it, in place.

@@ -137,9 +137,9 @@ const ABOUT_QUALIFIERS: ReadonlyMap<string, string> = new Map([
   ...qualifiers('how to reach or name the secret', 'url uri endpoint host hostname port id ids name names alias arn region ref env var variable provider source backend'),
   ...qualifiers('who uses the secret', 'user username'),
   ...qualifiers('how long the secret lives', 'ttl expire expires expiry expiration exp lifetime age duration interval timeout validity rotation rotate'),
-  ...qualifiers('the shape of the secret', 'length len size bits min max minimum maximum count limit rounds cost iterations complexity strength pattern regex format encoding charset type kind mode version algorithm algo alg prefix suffix field header param parameter policy history attempts retries hint description label'),
+  ...qualifiers('the shape of the secret', 'length len size bits min max minimum maximum count limit rounds cost iterations complexity strength pattern regex format encoding charset type kind mode version algorithm algo alg prefix suffix field header param parameter policy history attempts retries hint description label scheme'),
   ...qualifiers('a switch about the secret', 'enabled disabled enable disable required require optional allowed allow enforce enforced'),
-  ...qualifiers('something other than the secret', 'issuer audience scope scopes command cmd template example sample placeholder through thru'),
+  ...qualifiers('something other than the secret', 'issuer audience scope scopes command cmd template example sample placeholder through thru module plugin'),
 ]);
 
 /** Qualifiers that say the value is a path to the secret. */

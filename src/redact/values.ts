@@ -354,6 +354,8 @@ const HARMLESS_PATTERNS: readonly RegExp[] = [
   /^@Microsoft\.KeyVault\([^()]+\)$/, // Azure App Service Key Vault reference
   /^https:\/\/[\w-]+\.vault\.azure\.net\/secrets\/[\w-]+(?:\/[0-9a-f]{32})?\/?$/, // Azure Key Vault secret URI
   /^\/aws\/reference\/secretsmanager\/\S+$/, // SSM parameter referencing Secrets Manager
+  /^null$/i, // Laravel's and Symfony's .env word for "none" (MAIL_PASSWORD=null)
+  /^(?:\{\s*\}|\[\s*\])$/, // an empty JSON object or list
 ];
 
 /** Whether a value cannot be a credential: empty, a boolean, a small number, a secret reference. */
