@@ -36,7 +36,6 @@ export class Normalizer {
   private readonly services = new WeakMap<object, ComposeService>();
   // A map written once behind an anchor stays one object in every service that aliases it.
   private readonly stringMaps: Record<BareEntry, WeakMap<object, Record<string, string | null>>> = { null: new WeakMap(), empty: new WeakMap() };
-  private readonly resolved = new Map<string, string>();
 
   constructor(
     /** The directory relative paths of this file are resolved against. */
@@ -137,8 +136,7 @@ export class Normalizer {
         const name = equals === -1 ? text : text.slice(0, equals);
         const entryValue = equals === -1 ? (bare === 'null' ? null : '') : text.slice(equals + 1);
         const origin = originOf(value, index);
-        // Object.assign, not a spread: see interpolate-model.ts.
-        put(map, name, entryValue, origin === undefined ? undefined : Object.assign({}, origin, { key: origin.value }));
+        put(map, name, entryValue, origin === undefined ? undefined : { ...origin, key: origin.value });
       });
       keptAsList.add(map);
       return map as Record<string, string | null>;
@@ -321,13 +319,7 @@ export class Normalizer {
   }
 
   private path(path: string): string {
-    // Services name the same env files and contexts again and again.
-    let resolved = this.resolved.get(path);
-    if (resolved === undefined) {
-      resolved = isAbsolute(path) ? path : resolve(this.baseDir, path);
-      this.resolved.set(path, resolved);
-    }
-    return resolved;
+    return isAbsolute(path) ? path : resolve(this.baseDir, path);
   }
 
   private problem(container: object, key: string | number, message: string): void {
