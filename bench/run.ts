@@ -402,8 +402,8 @@ async function main(): Promise<number> {
   const fiveThousand = byServices(5000);
   const memoryLimit = 150 * MIB;
   const targets: Target[] = [
-    ratioTarget('500 services: planes ≤ 0.2 × dclint', five?.get('planes'), five?.get('dclint'), 0.2, 'dclint'),
-    ratioTarget('500 services: planes ≤ 0.5 × docker compose config -q', five?.get('planes'), five?.get('compose'), 0.5, 'compose'),
+    ratioTarget('500 services: planes ≤ 0.12 × dclint', five?.get('planes'), five?.get('dclint'), 0.12, 'dclint'),
+    ratioTarget('500 services: planes ≤ 0.35 × docker compose config -q', five?.get('planes'), five?.get('compose'), 0.35, 'compose'),
     ratioTarget('5,000 services: planes ≤ 12 × planes at 500', fiveThousand?.get('planes'), five?.get('planes'), 12, 'planes at 500'),
     {
       label: '500 services: peak RSS of planes ≤ 150 MiB',

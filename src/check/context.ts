@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { displayPath, readTextFile } from '../fs/index.js';
+import { pathDisplay, readTextFile } from '../fs/index.js';
 import { type ComposeProject, filledByOf, loadComposeProject, originOf } from '../compose/index.js';
 import { showValue } from '../redact/index.js';
 import { parseDockerfile } from '../dockerfile/index.js';
@@ -27,7 +27,7 @@ export interface ContextOptions {
 /** Loads one target and everything its rules look at; what cannot be read becomes a finding. */
 export function buildContext(target: CheckTarget, options: ContextOptions): { context: CheckContext; problems: RuleFinding[] } {
   const cwd = resolve(options.cwd);
-  const display = (path: string): string => displayPath(cwd, path);
+  const display = pathDisplay(cwd);
   const project = loadComposeProject({
     cwd,
     environment: options.environment,
@@ -54,36 +54,43 @@ function readDockerfiles(project: ComposeProject, display: (path: string) => str
   const dockerfiles: BuildDockerfile[] = [];
   const problems: RuleFinding[] = [];
   // Services often share a Dockerfile: it is read and parsed once.
-  const parsed = new Map<string, Omit<BuildDockerfile, 'service'> | InputError>();
+  const parsed = new Map<string, ParsedDockerfile>();
   for (const [service, definition] of Object.entries(project.model.services)) {
     const path = definition.build?.dockerfile;
     if (path === undefined || !path.startsWith('/')) continue;
     const file = display(path);
-    if (!existsSync(path)) {
+    let dockerfile = parsed.get(path);
+    if (dockerfile === undefined) {
+      dockerfile = parseOrProblem(path, file);
+      parsed.set(path, dockerfile);
+    }
+    if (dockerfile === MISSING) {
       const origin = originOf(definition, 'build');
       const at = origin?.key ?? origin?.value ?? { file: project.files[0] ?? file, line: 1, column: 1 };
       // The context or the Dockerfile may be filled in from a variable: either one makes the path.
       const written = [originOf(definition.build ?? {}, 'context'), originOf(definition.build ?? {}, 'dockerfile')];
       const shown = showValue(file, written.flatMap(filledByOf));
       problems.push({ ...at, service, key: null, path: `services.${service}.build`, message: `the build of ${service} has no Dockerfile at ${shown}: create it or name another with build.dockerfile` });
-      continue;
+    } else if (dockerfile instanceof InputError) {
+      problems.push({ ...dockerfile.position, service, key: null, path: null, message: dockerfile.problem });
+    } else {
+      dockerfiles.push({ service, ...dockerfile });
     }
-    let dockerfile = parsed.get(path);
-    if (dockerfile === undefined) {
-      dockerfile = parseOrProblem(path, file);
-      parsed.set(path, dockerfile);
-    }
-    if (dockerfile instanceof InputError) problems.push({ ...dockerfile.position, service, key: null, path: null, message: dockerfile.problem });
-    else dockerfiles.push({ service, ...dockerfile });
   }
   return { dockerfiles, problems };
 }
 
-function parseOrProblem(path: string, file: string): Omit<BuildDockerfile, 'service'> | InputError {
+const MISSING = Symbol('no Dockerfile there');
+
+type ParsedDockerfile = Omit<BuildDockerfile, 'service'> | InputError | typeof MISSING;
+
+function parseOrProblem(path: string, file: string): ParsedDockerfile {
   try {
     const text = readTextFile(path, file);
     return { file, text, instructions: parseDockerfile(text, file) };
   } catch (error) {
+    // Asked only when the read fails, so that a Dockerfile that is there costs no extra look-up.
+    if (!existsSync(path)) return MISSING;
     if (error instanceof InputError) return error;
     throw error;
   }

@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UsageError, type SourcePosition } from '../errors.js';
-import { displayPath, isFile, readTextFile } from '../fs/index.js';
+import { isFile, pathDisplay, readTextFile } from '../fs/index.js';
 import { carry, copyNode, isMapping, parseYaml, type YamlMapping } from '../yaml/index.js';
 import { showValue } from '../redact/index.js';
 import { discoverComposeFiles } from './discover.js';
@@ -39,7 +39,7 @@ import { wellFormedPart } from './validate.js';
 
 export function loadComposeProject(options: LoadOptions): ComposeProject {
   const cwd = resolve(options.cwd);
-  const display = (path: string): string => displayPath(cwd, path);
+  const display = pathDisplay(cwd);
   const projectDirectory = options.projectDirectory === undefined ? undefined : resolve(cwd, options.projectDirectory);
   const firstFile = options.files?.[0];
   const envDirectory = projectDirectory ?? (firstFile === undefined ? cwd : dirname(resolve(cwd, firstFile)));
@@ -229,7 +229,8 @@ function readServiceEnvFiles(
         read = { path: reference.path, entries, before: new Map(before), readers: [] };
         reads.set(readingKey, read);
       }
-      if (!read.readers.includes(name)) read.readers.push(name);
+      // The reading key grows with each file, so a service meets a reading at most once.
+      read.readers.push(name);
       own.push(read);
       const file = display(reference.path);
       for (const entry of read.entries) {

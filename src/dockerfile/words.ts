@@ -15,8 +15,12 @@ export interface Word {
 
 const WHITESPACE = /\s/;
 
+/** JavaScript's `\s`: compared by code below U+0080, where nearly every character is, instead of a regular expression per character. */
 export function isWhitespace(char: string | undefined): boolean {
-  return char !== undefined && WHITESPACE.test(char);
+  if (char === undefined) return false;
+  const code = char.charCodeAt(0);
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return WHITESPACE.test(char);
 }
 
 export function splitWords(text: string, escape: string, from = 0): Word[] {
@@ -53,6 +57,8 @@ export function splitWords(text: string, escape: string, from = 0): Word[] {
  * (`$VAR`, `${VAR:-x}`) are left as written: whether they are filled in is the caller's call.
  */
 export function unquote(raw: string, escape: string): string {
+  // Most words have nothing to process.
+  if (!raw.includes("'") && !raw.includes('"') && !raw.includes(escape)) return raw;
   let result = '';
   let index = 0;
   while (index < raw.length) {
