@@ -203,3 +203,15 @@ describe('secretId', () => {
     expect(secretId(name)).toBe(id);
   });
 });
+
+describe('a generated-looking value filled from a secret variable', () => {
+  // The value alone is only a warning (it looks generated); the secret-named variable written into it makes it an error.
+  const generated = 'Xk9mPq2Lw7Rt4Vz8Bn3Hj6Fd1Sa5Gc0Ye';
+  it.each(['restart', 'image', 'REGION'])('under %s is the secret of the variable, an error, not a warning', (name) => {
+    const verdict = judgeSetting(setting('environment', name, '${DB_PASSWORD}', { DB_PASSWORD: generated }, { DB_PASSWORD: ENV(1) }));
+    expect(verdict).toMatchObject({ kind: 'secret-variable-interpolated', severity: 'error' });
+  });
+  it('written out under a harmless name stays a warning', () => {
+    expect(judgeSetting({ place: 'environment', name: 'REGION', value: generated })).toMatchObject({ severity: 'warning' });
+  });
+});

@@ -23,10 +23,10 @@ import { dockerTools } from '../support/engine.js';
  * and 257 of its 266 distinct secret findings match a label (96.6%); sentry was unreadable.
  * Raise them as that work lands.
  */
-const RECALL_FLOOR = 0.83;
-const PRECISION_FLOOR = 0.96;
+const RECALL_FLOOR = 0.96;
+const PRECISION_FLOOR = 0.99;
 /** Projects whose files Compose reads but planes refuses; lower it as the reader catches up. */
-const UNREADABLE_CEILING = 1;
+const UNREADABLE_CEILING = 0;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, 'fixtures');

@@ -94,6 +94,8 @@ const NOT_SECRET_NAMES: Row[] = [
   { name: 'JWT_SECRET_EXPIRES_IN', secret: false, why: 'expires, then filler' },
   { name: 'TOKEN_TTL_SECONDS', secret: false, why: 'ttl, then a unit' },
   { name: 'PASSWORD_MIN_LENGTH', secret: false, why: 'length' },
+  { name: 'MAILCOW_PASS_SCHEME', secret: false, why: 'the hashing scheme (BLF-CRYPT), mailcow' },
+  { name: 'JWT_TOKEN_AUTH_MODULE', secret: false, why: 'a Prosody module name, jitsi' },
   { name: 'MIN_PASSWORD_LENGTH', secret: false, why: 'length' },
   { name: 'ALLOW_EMPTY_PASSWORD', secret: false, why: 'leading allow' },
   { name: 'MYSQL_ALLOW_EMPTY_PASSWORD', secret: false, why: 'allow before the term' },

@@ -240,11 +240,13 @@ describe('isHarmlessValue', () => {
     'arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', 'alias/app',
     'vault:secret/data/app#password', 'secret/data/app/db', 'op://Prod/Postgres/password', 'projects/shop/secrets/db-password/versions/latest',
     '@Microsoft.KeyVault(SecretUri=https://shop.vault.azure.net/secrets/db/)', 'https://shop.vault.azure.net/secrets/db-password',
+    // Laravel's .env says "none" with null (MAIL_PASSWORD=null); an empty JSON object or list holds nothing.
+    'null', 'NULL', '{}', '[ ]',
   ])('harmless #%# ', (value) => {
     expect(isHarmlessValue(value)).toBe(true);
   });
 
-  it.each(['1234567', 'hunter2', '/etc/passwd', 'arn:partial', 'truee', 'Sup3rS3cret!', 'example'])('not harmless #%#', (value) => {
+  it.each(['1234567', 'hunter2', '/etc/passwd', 'arn:partial', 'truee', 'Sup3rS3cret!', 'example', 'nullable1', '{"key":"x"}'])('not harmless #%#', (value) => {
     expect(isHarmlessValue(value)).toBe(false);
   });
 });
