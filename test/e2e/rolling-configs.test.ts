@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
 import { dockerTools } from '../support/engine.js';
-import { docker, uniqueName, waitFor, writeProject } from './support.js';
+import { docker, removeStack, uniqueName, waitFor, writeProject } from './support.js';
 
 /**
  * Configs that roll: a changed config file reaches running services, on Swarm (a new config
@@ -64,13 +64,7 @@ describe.skipIf(!available)('e2e: configs that roll', () => {
   afterAll(async () => {
     if (!root) return;
     compose(['down', '--timeout', '1']);
-    docker(['stack', 'rm', stack]);
-    await waitFor('the stack services to go', 30_000, () => (docker(['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`]).stdout.trim() === '' ? true : undefined)).catch(() => {});
-    await waitFor('the stack configs to go', 30_000, () => {
-      const left = stackConfigs();
-      if (left.length > 0) docker(['config', 'rm', ...left]);
-      return stackConfigs().length === 0 ? true : undefined;
-    }).catch(() => {});
+    await removeStack(stack);
     rmSync(root, { recursive: true, force: true });
   }, 90_000);
 

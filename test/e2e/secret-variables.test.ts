@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
 import { dockerTools } from '../support/engine.js';
-import { docker, randomSecret, sha256, uniqueName, waitFor, writeProject } from './support.js';
+import { docker, removeStack, randomSecret, sha256, uniqueName, waitFor, writeProject } from './support.js';
 
 /**
  * A secret as a variable inside the process only, for an image without `*_FILE` support: the
@@ -59,15 +59,7 @@ describe.skipIf(!available)('e2e: secrets as variables inside the process', () =
   afterAll(async () => {
     if (!root) return;
     compose(['down', '--timeout', '1']);
-    docker(['stack', 'rm', stack]);
-    await waitFor('the stack services to go', 30_000, () => (docker(['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`]).stdout.trim() === '' ? true : undefined)).catch(() => {});
-    await waitFor('the stack objects to go', 30_000, () => {
-      const secrets = docker(['secret', 'ls', '-q', '--filter', `name=${stack}_`]).stdout.split('\n').filter(Boolean);
-      const configs = docker(['config', 'ls', '-q', '--filter', `name=${stack}_`]).stdout.split('\n').filter(Boolean);
-      if (secrets.length > 0) docker(['secret', 'rm', ...secrets]);
-      if (configs.length > 0) docker(['config', 'rm', ...configs]);
-      return secrets.length + configs.length === 0 ? true : undefined;
-    }).catch(() => {});
+    await removeStack(stack);
     rmSync(root, { recursive: true, force: true });
   }, 90_000);
 

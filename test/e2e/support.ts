@@ -68,3 +68,17 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => T
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
+
+/** Removes a stack, then the secrets and configs named after it once no service holds them; best effort, for afterAll. */
+export async function removeStack(stack: string): Promise<void> {
+  docker(['stack', 'rm', stack]);
+  const gone = (kind: 'service' | 'secret' | 'config', filter: string): string[] => docker([kind, 'ls', '-q', '--filter', filter]).stdout.split('\n').filter(Boolean);
+  await waitFor('the stack services to go', 30_000, () => (gone('service', `label=com.docker.stack.namespace=${stack}`).length === 0 ? true : undefined)).catch(() => {});
+  await waitFor('the stack secrets and configs to go', 30_000, () => {
+    const secrets = gone('secret', `name=${stack}_`);
+    const configs = gone('config', `name=${stack}_`);
+    if (secrets.length > 0) docker(['secret', 'rm', ...secrets]);
+    if (configs.length > 0) docker(['config', 'rm', ...configs]);
+    return secrets.length + configs.length === 0 ? true : undefined;
+  }).catch(() => {});
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
 import { dockerTools } from '../support/engine.js';
-import { docker, randomSecret, sha256, uniqueName, waitFor, writeProject } from './support.js';
+import { docker, removeStack, randomSecret, sha256, uniqueName, waitFor, writeProject } from './support.js';
 
 /**
  * Templated secrets on the real engine: `planes setup` renders the dev file, the Swarm engine
@@ -70,13 +70,7 @@ describe.skipIf(!available)('e2e: templated secrets', () => {
 
   afterAll(async () => {
     if (!root) return;
-    docker(['stack', 'rm', stack]);
-    await waitFor('the stack services to go', 30_000, () => (docker(['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${stack}`]).stdout.trim() === '' ? true : undefined)).catch(() => {});
-    await waitFor('the stack secrets to go', 30_000, () => {
-      const left = stackSecrets();
-      if (left.length > 0) docker(['secret', 'rm', ...left]);
-      return stackSecrets().length === 0 ? true : undefined;
-    }).catch(() => {});
+    await removeStack(stack);
     rmSync(root, { recursive: true, force: true });
   }, 90_000);
 

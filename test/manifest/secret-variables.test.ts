@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError, parseManifest } from '../../src/manifest/load.js';
+import { manifestProblems } from '../support/manifest.js';
 
 function problemsOf(services: string, extra = ''): string {
-  try {
-    parseManifest(
-      `name: shop
+  return manifestProblems(
+    `name: shop
 environments:
   dev: { target: compose, file: docker-compose.yml }
 secrets:
@@ -12,13 +11,7 @@ secrets:
 services:
 ${services}
 ${extra}`,
-      'stack.yaml',
-    );
-  } catch (error) {
-    if (error instanceof ManifestError) return error.message;
-    throw error;
-  }
-  return '';
+  ).join('\n');
 }
 
 describe('manifest rules of secrets given as variables', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManifestError, parseManifest } from '../../src/manifest/load.js';
+import { manifestProblems } from '../support/manifest.js';
 import { parseTemplate, queryEscape, renderTemplate, swarmTemplate, TemplateSyntaxError } from '../../src/manifest/template.js';
 
 function manifest(secrets: string, config = '  USER: app\n  DB: { dev: shop, prod: shop }'): string {
@@ -18,15 +18,6 @@ services:
 `;
 }
 
-function problemsOf(text: string): string[] {
-  try {
-    parseManifest(text, 'stack.yaml');
-  } catch (error) {
-    if (error instanceof ManifestError) return error.message.split('\n');
-    throw error;
-  }
-  return [];
-}
 
 describe('template syntax', () => {
   it('splits literals and references with their filter', () => {
@@ -73,7 +64,7 @@ describe('rendering', () => {
 
 describe('manifest rules of templated secrets', () => {
   it('accepts a template of known config and secrets', () => {
-    expect(problemsOf(manifest('  url: { template: "postgresql://{{ config.USER }}:{{ secret.typed | urlencode }}@db/{{ config.DB }}" }'))).toEqual([]);
+    expect(manifestProblems(manifest('  url: { template: "postgresql://{{ config.USER }}:{{ secret.typed | urlencode }}@db/{{ config.DB }}" }'))).toEqual([]);
   });
 
   it.each([
@@ -98,10 +89,10 @@ describe('manifest rules of templated secrets', () => {
   ])('refuses %s, at its line', (_, secrets, expected, config?: string) => {
     let text = manifest(secrets, config);
     if (config?.includes('local')) text = text.replace('environments:\n', 'environments:\n  local: { target: compose, file: local.yml }\n');
-    expect(problemsOf(text).join('\n')).toMatch(expected);
+    expect(manifestProblems(text).join('\n')).toMatch(expected);
   });
 
   it('lets a generated URL-safe secret go unescaped', () => {
-    expect(problemsOf(manifest('  url: { template: "postgresql://app:{{ secret.pw }}@db" }'))).toEqual([]);
+    expect(manifestProblems(manifest('  url: { template: "postgresql://app:{{ secret.pw }}@db" }'))).toEqual([]);
   });
 });
