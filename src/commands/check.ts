@@ -21,7 +21,7 @@ export function registerCheckCommand(program: Command, responder: Responder): vo
   program
     .command('check')
     .description(
-      'check a compose setup (generated or hand-written) so that no secret ends up in a container environment, build argument, label, command line, config or image; exit 0 clean, 1 errors, 2 bad input',
+      'check a compose setup (generated or hand-written) so that no secret ends up in a container environment, build argument, label, command line, config or image; exit 0 clean, 1 errors, 2 bad input (notes, such as a dev secret file planes setup creates on a fresh clone, never change it)',
     )
     .option('-f, --file <file>', 'compose file, repeatable, as docker compose -f (default: the manifest\'s environments, else compose.yaml … plus its override)', collect)
     .option('--project-directory <dir>', 'as docker compose --project-directory')
@@ -29,7 +29,7 @@ export function registerCheckCommand(program: Command, responder: Responder): vo
     .option('--swarm', 'the -f files are a Swarm stack file (docker stack deploy -c)')
     .option('-m, --manifest <file>', 'planes manifest to check generated files against (default: compose/stack.yaml when present)')
     .addOption(new Option('--format <format>', 'output format').choices(formatNames).default('text'))
-    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (notes do not count)')
     .action(
       responder.respond(async (flags: CheckFlags) => {
         const maxWarnings = maxWarningsOf(flags.maxWarnings);
