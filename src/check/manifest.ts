@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { finishInterruptedWrite, readSecretFile, secretFileState } from '../fs/index.js';
+import { finishInterruptedWrite, secretFileValue } from '../fs/index.js';
 import { generate, staleFiles } from '../generate/index.js';
 import { MANIFEST_FILE, secretFile } from '../layout.js';
 import { type LoadedManifest, loadManifest, type Manifest, renderDevTemplates } from '../manifest/index.js';
@@ -32,10 +32,12 @@ export function manifestForCheck(loaded: LoadedManifest, root: string): ProjectM
 
 /** Rendered dev secrets whose file differs from what their template gives now; the values are compared here and never leave. */
 function staleRenderings(manifest: Manifest, root: string): string[] {
-  const onDisk = (file: string): string | undefined => (secretFileState(root, file) === 'present' ? readSecretFile(join(root, file), file) : undefined);
-  return renderDevTemplates(manifest, (secret) => onDisk(secretFile(secret)))
-    .filter((rendering) => 'value' in rendering && onDisk(secretFile(rendering.secret)) !== undefined && onDisk(secretFile(rendering.secret)) !== rendering.value)
-    .map((rendering) => secretFile(rendering.secret));
+  return renderDevTemplates(manifest, (secret) => secretFileValue(root, secretFile(secret))).flatMap((rendering) => {
+    if (!('value' in rendering)) return [];
+    const file = secretFile(rendering.secret);
+    const current = secretFileValue(root, file);
+    return current !== undefined && current !== rendering.value ? [file] : [];
+  });
 }
 
 /** `planes check` as the command runs it: with the project's manifest, when there is one. */

@@ -3,5 +3,5 @@ export { checkWrites, finishInterruptedWrite, writeFilesAtomically } from './ato
 export { isSecretFilePath, STAGING_DIR, type PlannedWrite, type ProtectedFile, type WriteOptions } from './confine.js';
 export { displayPath, pathDisplay } from './display.js';
 export { errorCode, fileFailure } from './failure.js';
-export { readSecretFile, secretFileState, securePrivateDirectory } from './private.js';
+export { secretFileState, secretFileValue, securePrivateDirectory } from './private.js';
 export { FileReadError, isFile, notARegularFile, readFileBytes, readTextFile } from './read.js';

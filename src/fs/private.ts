@@ -113,6 +113,11 @@ export function secretFileState(root: string, relative: string): 'absent' | 'pre
   return 'present';
 }
 
+/** The value of the secret file at `relative` under `root`, undefined when there is none; refuses what secretFileState refuses. */
+export function secretFileValue(root: string, relative: string): string | undefined {
+  return secretFileState(root, relative) === 'present' ? readSecretFile(join(root, relative), relative) : undefined;
+}
+
 /** The value in a secret file, opened without following a link. */
 export function readSecretFile(path: string, shown: string): string {
   let fd: number;

@@ -5,7 +5,7 @@ import { externalSecretName, type Manifest, type ManifestService, PASS_THROUGH_K
 import { generatedHeader } from './header.js';
 import { isPlainObject, mergeOverride } from './merge.js';
 import { composeYaml } from './yaml-output.js';
-import { CONFIG_DIGESTS_LABEL, configDigestsLabel, rollingConfigName } from './config-digests.js';
+import { CONFIG_DIGESTS_LABEL, configDigestsLabel, rollingName } from './config-digests.js';
 import { SECRET_ENV_WRAPPER, secretTemplateFile } from '../layout.js';
 import { usesSecretEnv, wrappedStart } from './secret-env.js';
 import { templatedSecretName, withTemplateParts } from './secret-templates.js';
@@ -57,6 +57,7 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     };
   }
 
+  const configs = declaredConfigs(manifest);
   const secrets: Record<string, unknown> = {};
   for (const name of Object.keys(manifest.secrets)) {
     if (!usedSecrets.has(name)) continue;
@@ -73,7 +74,7 @@ export function composeFile(manifest: Manifest, environment: string, manifestFil
     ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
     ...(manifest.volumes ? { volumes: manifest.volumes } : {}),
     ...(manifest.networks ? { networks: manifest.networks } : {}),
-    ...(manifest.configs || wrapperUsed(manifest) ? { configs: topLevelConfigs(manifest, target, configDigests, fromHere) } : {}),
+    ...(configs === undefined ? {} : { configs: topLevelConfigs(manifest.name, configs, target, configDigests, fromHere) }),
   };
   const usage =
     target === 'swarm'
@@ -88,14 +89,20 @@ function swarmSecret(manifest: Manifest, name: string, environment: string, from
   return { file: fromHere(secretTemplateFile(environment, name)), template_driver: 'golang', name: templatedSecretName(manifest, name, environment) };
 }
 
+/** The manifest's configs and, when a service starts through it, the wrapper's; undefined when there are none. */
+function declaredConfigs(manifest: Manifest): Record<string, unknown> | undefined {
+  if (!wrapperUsed(manifest)) return manifest.configs;
+  return { ...manifest.configs, [SECRET_ENV_WRAPPER.config]: { file: `./${SECRET_ENV_WRAPPER.file}` } };
+}
+
 /** In Swarm, a file config is named after its content, so that a changed file is a new config. */
-function topLevelConfigs(manifest: Manifest, target: Target, digests: ReadonlyMap<string, string>, fromHere: PathFrom): Record<string, unknown> {
-  const configs = rewriteConfigFiles({ ...manifest.configs, ...(wrapperUsed(manifest) ? { [SECRET_ENV_WRAPPER.config]: { file: `./${SECRET_ENV_WRAPPER.file}` } } : {}) }, fromHere);
+function topLevelConfigs(stack: string, declared: Record<string, unknown>, target: Target, digests: ReadonlyMap<string, string>, fromHere: PathFrom): Record<string, unknown> {
+  const configs = rewriteConfigFiles(declared, fromHere);
   if (target !== 'swarm') return configs;
   return Object.fromEntries(
     Object.entries(configs).map(([name, config]) => {
       const digest = digests.get(name);
-      return [name, digest === undefined ? config : { ...(config as object), name: rollingConfigName(manifest.name, name, digest) }];
+      return [name, digest === undefined ? config : { ...(config as object), name: rollingName(stack, name, digest) }];
     }),
   );
 }

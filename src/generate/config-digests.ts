@@ -48,7 +48,7 @@ export function configDigests(stack: string, configs: Record<string, unknown> | 
       result.notes.push(`configs.${name}: ${file} does not exist yet, so its name in the stack file carries no content digest; run planes generate again once it does`);
       continue;
     }
-    const swarmName = rollingConfigName(stack, name, digest);
+    const swarmName = rollingName(stack, name, digest);
     if (swarmName.length > SWARM_NAME_MAX) {
       result.problems.push({
         path: ['configs', name],
@@ -61,8 +61,9 @@ export function configDigests(stack: string, configs: Record<string, unknown> | 
   return result;
 }
 
-export function rollingConfigName(stack: string, config: string, digest: string): string {
-  return `${stack}_${config}_${digest}`;
+/** The Swarm name of a config or secret template named after its content: a changed content is a new object. */
+export function rollingName(stack: string, name: string, digest: string): string {
+  return `${stack}_${name}_${digest}`;
 }
 
 /** The label value of a service that mounts these configs: `name=digest` pairs in a fixed order. */

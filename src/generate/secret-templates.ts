@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
 import { secretTemplateFile } from '../layout.js';
 import { configValueIn, environmentNames, type Manifest, parseTemplate, type SecretMount, swarmTemplate, templateParts } from '../manifest/index.js';
-
-/** Hex digits of the SHA-256 of a template kept in its Swarm name: a changed template is a new secret. */
-const DIGEST_LENGTH = 12;
+import { contentDigest, rollingName } from './config-digests.js';
 
 /** The Go template of each templated secret for each Swarm environment (see manifest/template.ts). */
 export function secretTemplateFiles(manifest: Manifest): { path: string; content: string }[] {
@@ -26,8 +23,7 @@ export function swarmTemplateText(manifest: Manifest, secret: string, environmen
 
 /** The Swarm name of a templated secret: Swarm secrets are immutable, so a changed template deploys as a new one. */
 export function templatedSecretName(manifest: Manifest, secret: string, environment: string): string {
-  const digest = createHash('sha256').update(swarmTemplateText(manifest, secret, environment)).digest('hex').slice(0, DIGEST_LENGTH);
-  return `${manifest.name}_${secret}_${digest}`;
+  return rollingName(manifest.name, secret, contentDigest(swarmTemplateText(manifest, secret, environment)));
 }
 
 /**

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { readSecretFile, secretFileState, securePrivateDirectory, writeFilesAtomically, type PlannedWrite } from '../fs/index.js';
+import { secretFileState, secretFileValue, securePrivateDirectory, writeFilesAtomically, type PlannedWrite } from '../fs/index.js';
 import { secretExampleFile, secretFile, SECRETS_DIR } from '../layout.js';
 import { type LoadedManifest, type Manifest, ManifestError, renderDevTemplates, SWARM_SECRET_MAX_BYTES, secretMounts } from '../manifest/index.js';
 import { randomSecret } from './random.js';
@@ -62,10 +61,9 @@ export function setupDevSecrets(loaded: LoadedManifest, root: string): SetupResu
  */
 function renderedSecrets(loaded: LoadedManifest, root: string, planned: readonly PlannedWrite[], result: SetupResult): PlannedWrite[] {
   const { manifest } = loaded;
-  const onDisk = (file: string): string | undefined => (secretFileState(root, file) === 'present' ? readSecretFile(join(root, file), file) : undefined);
   const devValue = (secret: string): string | undefined => {
     const file = secretFile(secret);
-    return planned.find((write) => write.path === file)?.content ?? onDisk(file);
+    return planned.find((write) => write.path === file)?.content ?? secretFileValue(root, file);
   };
   const writes: PlannedWrite[] = [];
   for (const rendering of renderDevTemplates(manifest, devValue)) {
@@ -86,7 +84,7 @@ function renderedSecrets(loaded: LoadedManifest, root: string, planned: readonly
           message: `secrets/${rendering.spaceIn}.txt holds a space, which urlencode (Go's urlquery, what Swarm renders with) writes as + and a URL's reader takes for +; choose a value without spaces; nothing was written`,
         },
       ]);
-    } else if (onDisk(file) === rendering.value) {
+    } else if (secretFileValue(root, file) === rendering.value) {
       result.existing.push(file);
     } else {
       writes.push({ path: file, content: rendering.value, mode: fileMode(manifest, rendering.secret), secret: true, rendered: true });

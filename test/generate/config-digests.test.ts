@@ -1,21 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configDigests } from '../../src/generate/config-digests.js';
 import { generate } from '../../src/generate/index.js';
 import { ManifestError, parseManifest } from '../../src/manifest/load.js';
+import { projectWith } from '../support/project.js';
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
 function project(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'planes-config-digests-'));
+  const root = projectWith(files);
   roots.push(root);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), content);
-  }
   return root;
 }
 
