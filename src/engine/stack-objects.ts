@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { engineFailure, type Engine } from './docker.js';
 import { listServices, STACK_LABEL, type SwarmService } from './services.js';
+import { listSecrets } from './swarm-secrets.js';
 
 export type StackObjectKind = 'config' | 'secret';
 
@@ -10,7 +11,7 @@ export interface StackObject {
   name: string;
 }
 
-interface ListEntry {
+interface ConfigListEntry {
   ID: string;
   Spec?: { Name?: string };
 }
@@ -55,9 +56,11 @@ export async function pruneStackObjects(engine: Engine, stack: string): Promise<
 
 async function stackObjects(docker: Docker, stack: string): Promise<StackObject[]> {
   const filters = { label: [`${STACK_LABEL}=${stack}`] };
-  const [configs, secrets] = await Promise.all([docker.listConfigs({ filters }), docker.listSecrets({ filters })]);
-  const named = (kind: StackObjectKind) => (entry: ListEntry): StackObject => ({ kind, id: entry.ID, name: entry.Spec?.Name ?? entry.ID });
-  return [...(configs as unknown as ListEntry[]).map(named('config')), ...(secrets as unknown as ListEntry[]).map(named('secret'))];
+  const [configs, secrets] = await Promise.all([docker.listConfigs({ filters }), listSecrets(docker, filters)]);
+  return [
+    ...(configs as unknown as ConfigListEntry[]).map((entry): StackObject => ({ kind: 'config', id: entry.ID, name: entry.Spec?.Name ?? entry.ID })),
+    ...secrets.map(({ id, name }): StackObject => ({ kind: 'secret', id, name })),
+  ];
 }
 
 function objectRefs(service: SwarmService): ObjectRef[] {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
 import { dockerTools } from '../support/engine.js';
-import { docker, removeStack, uniqueName, waitFor, writeProject } from './support.js';
+import { devCompose, docker, removeStack, uniqueName, waitFor, writeProject } from './support.js';
 
 /**
  * Configs that roll: a changed config file reaches running services, on Swarm (a new config
@@ -42,9 +42,8 @@ function configNameInStackFile(): string {
   return match[1]!;
 }
 
-/** Its own project name: the stack's default overlay network already has the manifest's name. */
 function compose(args: string[]): ReturnType<typeof docker> {
-  return docker(['compose', '-p', `${stack}-dev`, '-f', 'docker-compose.yml', ...args], { cwd: root });
+  return devCompose(stack, root, args);
 }
 
 function editConfig(content: string): void {

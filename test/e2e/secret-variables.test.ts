@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
 import { dockerTools } from '../support/engine.js';
-import { docker, removeStack, randomSecret, sha256, uniqueName, waitFor, writeProject } from './support.js';
+import { devCompose, docker, removeStack, randomSecret, sha256, uniqueName, waitFor, writeProject } from './support.js';
 
 /**
  * A secret as a variable inside the process only, for an image without `*_FILE` support: the
@@ -39,7 +39,7 @@ services:
 `;
 
 function compose(args: string[]): ReturnType<typeof docker> {
-  return docker(['compose', '-p', `${stack}-dev`, '-f', 'docker-compose.yml', ...args], { cwd: root });
+  return devCompose(stack, root, args);
 }
 
 function holdsNoValue(inspected: string): void {

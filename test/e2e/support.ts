@@ -69,6 +69,14 @@ export async function waitFor<T>(what: string, timeoutMs: number, check: () => T
   }
 }
 
+/**
+ * docker compose on the dev file of a project that is also deployed as `stack`: under a project
+ * name of its own, since the stack's default overlay network already has the stack's name.
+ */
+export function devCompose(stack: string, root: string, args: string[]): Output {
+  return docker(['compose', '-p', `${stack}-dev`, '-f', 'docker-compose.yml', ...args], { cwd: root });
+}
+
 /** Removes a stack, then the secrets and configs named after it once no service holds them; best effort, for afterAll. */
 export async function removeStack(stack: string): Promise<void> {
   docker(['stack', 'rm', stack]);
