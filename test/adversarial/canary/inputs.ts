@@ -51,6 +51,10 @@ interface ManifestParts {
   apiKeySource?: string;
   /** The source of vault_token, a command (YAML flow scalar). */
   vaultSource?: string;
+  /** More secrets, indented two spaces. */
+  secretsExtra?: string;
+  /** More secret mounts of the api service, indented six spaces. */
+  apiSecretsExtra?: string;
   /** More keys of the api service, indented four spaces. */
   apiExtra?: string;
   /** Text after the manifest (a second document). */
@@ -70,7 +74,7 @@ ${parts.config ?? '  LOG_LEVEL: INFO\n'}secrets:
   db_password: { generate: { length: 32 } }
   api_key: { description: API key of the provider, example: sk-your-key-here, source: ${parts.apiKeySource ?? '{ env: API_KEY }'} }
   vault_token: { generate: { length: 32 }, source: { command: ${parts.vaultSource ?? `'printf %s "$VAULT_TOKEN"'`} } }
-services:
+${parts.secretsExtra ?? ''}services:
   api:
     image: shop/api:1
     config: [${configKeys(parts.config)}]
@@ -78,7 +82,7 @@ services:
       db_password: { env: DB_PASSWORD_FILE }
       api_key: { env: API_KEY_FILE }
       vault_token: { env: VAULT_TOKEN_FILE }
-${parts.apiExtra ?? ''}  db:
+${parts.apiSecretsExtra ?? ''}${parts.apiExtra ?? ''}  db:
     image: postgres:16-alpine
     secrets:
       db_password: { env: POSTGRES_PASSWORD_FILE }
@@ -419,6 +423,45 @@ export const INPUTS: readonly HostileInput[] = [
   { id: 'manifest: credential in a label', class: CLASSES.findings, families: ['generate', 'plan', 'check'], build: (b) => project(b, manifest({ apiExtra: `    labels:\n      com.example.token: ghp_${b.canary}\n` })) },
   { id: 'manifest: password on a command line', class: CLASSES.findings, families: ['generate', 'plan', 'check'], build: (b) => project(b, manifest({ apiExtra: `    command: ["server", "--password", "${b.canary}"]\n` })) },
   { id: 'manifest: credential in build args', class: CLASSES.findings, families: ['generate', 'plan', 'check'], build: (b) => project(b, manifest({ apiExtra: `    build:\n      context: .\n      args: { NPM_TOKEN: npm_${b.canary} }\n` })) },
+  // Secrets apps consume: a rendering, a variable set by the wrapper, a config named after its content.
+  ...(['fresh', 'stale'] as const).map((state): HostileInput => ({
+    id: `manifest: templated secret built from a secret, its rendering ${state}`,
+    class: CLASSES.printed,
+    families: ['generate', 'setup', 'plan', 'check'],
+    build: (b) => {
+      project(b, manifest({ secretsExtra: '  database_url: { template: "postgresql://app:{{ secret.api_key | urlencode }}@db/{{ secret.db_password }}" }\n', apiSecretsExtra: '      database_url: { env: DATABASE_URL_FILE }\n' }));
+      // Fresh: what setup renders from the canary; stale: the canary alone, which its inputs no longer give.
+      b.secret('database_url', state === 'fresh' ? `postgresql://app:${b.canary}@db/${b.canary}` : b.canary);
+    },
+    // Setup renders a stale rendering anew: the one secret file a command may replace.
+    ...(state === 'stale'
+      ? {
+          expect: {
+            for: ['setup'],
+            rendered: ['secrets/database_url.txt'],
+            check: (result: RunResult) => (result.fileAfter('secrets/database_url.txt')?.startsWith('postgresql://app:') ? [] : ['setup must render secrets/database_url.txt anew from its template']),
+          },
+        }
+      : {}),
+  })),
+  {
+    id: 'manifest: secret given as a variable to the process',
+    class: CLASSES.printed,
+    families: ['generate', 'setup', 'plan', 'check'],
+    build: (b) => {
+      project(b, manifest({ apiSecretsExtra: '      api_token: { variable: API_TOKEN }\n', secretsExtra: '  api_token: { generate: { length: 32 } }\n', apiExtra: '    image_start: { entrypoint: [], command: [server] }\n' }));
+      b.secret('api_token');
+    },
+  },
+  {
+    id: 'manifest: a config file holding the secret, named after its content',
+    class: CLASSES.findings,
+    families: ['generate', 'plan', 'check'],
+    build: (b) => {
+      project(b, manifest({ apiExtra: '    configs: [app_conf]\n', tail: 'configs:\n  app_conf: { file: ./conf/app.conf }\n' }));
+      b.file('conf/app.conf', `password = ${b.canary}\n`);
+    },
+  },
   { id: 'manifest: YAML error on the line of a secret', class: CLASSES.findings, families: ['generate', 'plan', 'check'], build: (b) => project(b, manifest({ config: `  DB_PASSWORD: "${b.canary}\n  LOG_LEVEL: [INFO\n` })) },
 
   // 3-5. Files and links.

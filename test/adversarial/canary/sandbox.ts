@@ -58,6 +58,11 @@ export interface Expectation {
   exitCode?: number;
   /** Further rules; each message returned is a violation (the canary is redacted from it). */
   check?: (result: RunResult, commandId: string) => string[];
+  /**
+   * Secret files (relative to the project) the command renders anew from a template whose inputs
+   * changed: these alone may be replaced — never deleted, and still readable by their owner only.
+   */
+  rendered?: string[];
 }
 
 export type ViolationKind =
@@ -172,7 +177,7 @@ export async function runInSandbox(spec: RunSpec, options: RunOptions): Promise<
   const found = [
     ...endViolations(spawned, options.timeoutMs),
     ...streamViolations(spawned.stdout, spawned.stderr, options.canary),
-    ...treeViolations(before, after, options.canary),
+    ...treeViolations(before, after, options.canary, new Set((spec.expect?.rendered ?? []).map((path) => `project/${path}`))),
     ...(engine ? engineViolations(engine.requests, options.canary) : []),
     ...expectationViolations(spec, spawned, after, paths, options.canary),
   ];
@@ -385,7 +390,7 @@ function isSecretFile(path: string, tree: Tree): boolean {
   return SECRET_FILE.test(path) && tree.get(path)?.type === 'file' && tree.get(dirname(path))?.type === 'directory' && tree.get(path.split('/')[0]!)?.type === 'directory';
 }
 
-function treeViolations(before: Tree, after: Tree, canary: string): Violation[] {
+function treeViolations(before: Tree, after: Tree, canary: string, rendered: ReadonlySet<string>): Violation[] {
   const violations: Violation[] = [];
   for (const change of changes(before, after)) {
     const area = change.path.split('/')[0]!;
@@ -393,7 +398,8 @@ function treeViolations(before: Tree, after: Tree, canary: string): Violation[] 
     if (!WRITABLE_AREAS.has(area)) {
       violations.push({ kind: 'wrote-outside', detail: `${change.kind} ${shown}, outside the project, --out, HOME and TMPDIR${describeEntry(change.entry, canary)}` });
     }
-    if (isSecretFile(change.path, before) && !sameContent(before.get(change.path), change.entry)) {
+    const renderedAnew = rendered.has(change.path) && change.kind !== 'deleted';
+    if (isSecretFile(change.path, before) && !renderedAnew && !sameContent(before.get(change.path), change.entry)) {
       violations.push({ kind: 'secret-file-changed', detail: `the existing secret file ${shown} was ${change.kind === 'deleted' ? 'deleted' : `overwritten${describeEntry(change.entry, canary)}`}` });
     }
     if (change.kind === 'deleted' || !change.entry) continue;
