@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathDisplay, readTextFile } from '../fs/index.js';
 import { type ComposeProject, filledByOf, loadComposeProject, originOf } from '../compose/index.js';
 import { showValue } from '../redact/index.js';
-import { parseDockerfile } from '../dockerfile/index.js';
+import { type DockerfileInstruction, parseDockerfile } from '../dockerfile/index.js';
 import { InputError } from '../errors.js';
 import { projectSecrets } from './known-secrets.js';
 import type { BuildDockerfile, CheckContext, ProjectManifest, RuleFinding } from './rule.js';
@@ -53,16 +53,18 @@ export function buildContext(target: CheckTarget, options: ContextOptions): { co
 function readDockerfiles(project: ComposeProject, display: (path: string) => string): { dockerfiles: BuildDockerfile[]; problems: RuleFinding[] } {
   const dockerfiles: BuildDockerfile[] = [];
   const problems: RuleFinding[] = [];
-  // Services often share a Dockerfile: it is read and parsed once.
-  const parsed = new Map<string, ParsedDockerfile>();
+  // Services often share a Dockerfile, and generated services often have Dockerfiles of the
+  // same text: each file is read once, each text parsed once.
+  const read = new Map<string, ReadDockerfile>();
+  const parsedTexts = new Map<string, DockerfileInstruction[]>();
   for (const [service, definition] of Object.entries(project.model.services)) {
     const path = definition.build?.dockerfile;
     if (path === undefined || !path.startsWith('/')) continue;
     const file = display(path);
-    let dockerfile = parsed.get(path);
+    let dockerfile = read.get(path);
     if (dockerfile === undefined) {
-      dockerfile = parseOrProblem(path, file);
-      parsed.set(path, dockerfile);
+      dockerfile = readOrProblem(path, file, parsedTexts);
+      read.set(path, dockerfile);
     }
     if (dockerfile === MISSING) {
       const origin = originOf(definition, 'build');
@@ -82,12 +84,17 @@ function readDockerfiles(project: ComposeProject, display: (path: string) => str
 
 const MISSING = Symbol('no Dockerfile there');
 
-type ParsedDockerfile = Omit<BuildDockerfile, 'service'> | InputError | typeof MISSING;
+type ReadDockerfile = Omit<BuildDockerfile, 'service'> | InputError | typeof MISSING;
 
-function parseOrProblem(path: string, file: string): ParsedDockerfile {
+function readOrProblem(path: string, file: string, parsedTexts: Map<string, DockerfileInstruction[]>): ReadDockerfile {
   try {
     const text = readTextFile(path, file);
-    return { file, text, instructions: parseDockerfile(text, file) };
+    let instructions = parsedTexts.get(text);
+    if (instructions === undefined) {
+      instructions = parseDockerfile(text, file);
+      parsedTexts.set(text, instructions);
+    }
+    return { file, text, instructions };
   } catch (error) {
     // Asked only when the read fails, so that a Dockerfile that is there costs no extra look-up.
     if (!existsSync(path)) return MISSING;

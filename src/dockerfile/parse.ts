@@ -40,7 +40,6 @@ export interface DockerfileEntry {
   rawValue: string | undefined;
   /** rawValue with quotes and escapes processed as Docker does; `$VAR` references stay as written. */
   value: string | undefined;
-  file: string;
   /** Where the key was written. */
   line: number;
   column: number;
@@ -49,7 +48,6 @@ export interface DockerfileEntry {
 export type ArgOrEnvEntry = DockerfileEntry & { keyword: 'ARG' | 'ENV' };
 
 interface InstructionBase {
-  file: string;
   /** Where the keyword was written. */
   line: number;
   column: number;
@@ -105,6 +103,10 @@ export type DockerfileInstruction =
   | OnbuildInstruction
   | OtherInstruction;
 
+/**
+ * `file` names the Dockerfile in the errors only: instructions hold lines and columns, so that
+ * services building Dockerfiles of the same text can share one parse.
+ */
 export function parseDockerfile(text: string, file: string): DockerfileInstruction[] {
   const lines = text.replace(/^\uFEFF/, '').split('\n').map((line) => line.replace(/\r$/, ''));
   const context: ParseContext = { file, lines, escape: readEscapeDirective(lines, file), next: 0 };
@@ -245,34 +247,33 @@ function parseInstruction(logical: LogicalLine, from: number, context: ParseCont
       : [];
   // Read after the heredocs, which extend the instruction past its own lines.
   const endLine = context.next;
-  const { file } = context;
   // Object literals written out in one property order, not spread from a common base: V8
   // builds spreads of differently shaped objects on a slow path, which cost a check of 500
   // small Dockerfiles more than everything else in parsing them.
   switch (keyword) {
     case 'ARG': {
       const entries = argumentWords.map((word) => argEntry(word, at, context.escape));
-      return { keyword, file, line, column, endLine, flags, argumentText, heredocs, entries };
+      return { keyword, line, column, endLine, flags, argumentText, heredocs, entries };
     }
     case 'ENV':
     case 'LABEL': {
       const entries = nameValueEntries(keyword, argumentWords, logical, at, context);
-      return { keyword, file, line, column, endLine, flags, argumentText, heredocs, entries };
+      return { keyword, line, column, endLine, flags, argumentText, heredocs, entries };
     }
     case 'FROM': {
-      const { image, stage } = fromParts(argumentWords, { file, line, column });
-      return { keyword, file, line, column, endLine, flags, argumentText, heredocs, image, stage };
+      const { image, stage } = fromParts(argumentWords, { file: context.file, line, column });
+      return { keyword, line, column, endLine, flags, argumentText, heredocs, image, stage };
     }
     case 'RUN': {
       const mounts = flags.filter((flag) => flag.name === 'mount').map(mountOf);
-      return { keyword, file, line, column, endLine, flags, argumentText, heredocs, mounts };
+      return { keyword, line, column, endLine, flags, argumentText, heredocs, mounts };
     }
     case 'ONBUILD': {
-      const trigger = onbuildTrigger(logical, firstArgument, { file, line, column }, context);
-      return { keyword, file, line, column, endLine: trigger.endLine, flags, argumentText, heredocs, trigger };
+      const trigger = onbuildTrigger(logical, firstArgument, { file: context.file, line, column }, context);
+      return { keyword, line, column, endLine: trigger.endLine, flags, argumentText, heredocs, trigger };
     }
     default:
-      return { keyword, file, line, column, endLine, flags, argumentText, heredocs };
+      return { keyword, line, column, endLine, flags, argumentText, heredocs };
   }
 }
 
@@ -387,7 +388,6 @@ function entry(
     key,
     rawValue,
     value: rawValue === undefined ? undefined : unquote(rawValue, escape),
-    file: position.file,
     ...lineAndColumn(position),
   };
 }

@@ -12,6 +12,7 @@ import {
   isHarmlessValue,
   isPlaceholder,
   looksLikeFilePath,
+  ScanCache,
   type CredentialMatch,
   type CredentialSeverity,
 } from '../redact/index.js';
@@ -97,8 +98,15 @@ interface Found extends CommandLineMatch {
   rank: number;
 }
 
-/** Finds passwords and tokens written literally on a command line. */
+const commandScans = new ScanCache<readonly CommandLineMatch[]>();
+
+/** Finds passwords and tokens written literally on a command line; the array is the caller's. */
 export function detectPasswordArguments(command: string | readonly string[]): CommandLineMatch[] {
+  const key = typeof command === 'string' ? `s${command}` : `l${JSON.stringify(command)}`;
+  return [...commandScans.get(key, () => scanCommandLine(command))];
+}
+
+function scanCommandLine(command: string | readonly string[]): CommandLineMatch[] {
   const commands = typeof command === 'string' ? splitShell(command, null, identityOffsets(command)) : execFormCommands(command);
   const found = [...commands.flatMap(analyseCommand), ...knownFormatsInScripts(command)];
   found.sort((a, b) => a.rank - b.rank);

@@ -17,3 +17,4 @@ export {
 } from './values.js';
 export { describeValue, redact } from './describe.js';
 export { maskCredentials, showValue } from './shown.js';
+export { ScanCache } from './scan-cache.js';

@@ -11,6 +11,7 @@
  * (SPRING_DATASOURCE=app:pw@db), a digest or an ID is not a key however random it looks
  * (GIT_SHA), and an access key ID is only half a credential (a warning).
  */
+import { ScanCache } from './scan-cache.js';
 
 export interface NameVerdict {
   secret: boolean;
@@ -252,17 +253,11 @@ function isConnectionName(nameWords: readonly string[]): boolean {
 }
 
 // check judges the same names in every service, rule and file; a name's verdict never changes.
-const VERDICTS = new Map<string, NameVerdict>();
-const MAX_REMEMBERED = 10_000;
+const VERDICTS = new ScanCache<NameVerdict>();
 
 /** Says whether a variable, argument or label name names a secret. */
 export function classifyName(name: string): NameVerdict {
-  const remembered = VERDICTS.get(name);
-  if (remembered !== undefined) return remembered;
-  if (VERDICTS.size >= MAX_REMEMBERED) VERDICTS.clear();
-  const verdict = Object.freeze(judgeName(name));
-  VERDICTS.set(name, verdict);
-  return verdict;
+  return VERDICTS.get(name, () => Object.freeze(judgeName(name)));
 }
 
 function judgeName(name: string): NameVerdict {

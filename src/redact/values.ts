@@ -12,6 +12,7 @@
 import { Buffer } from 'node:buffer';
 import { findGeneratedWords } from './entropy.js';
 import { classifyName } from './names.js';
+import { ScanCache } from './scan-cache.js';
 
 export type CredentialSeverity = 'error' | 'warning';
 
@@ -112,9 +113,16 @@ const ONLY_A_REFERENCE = /^(?:\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9
 /** The shortest value any detector can match (`x://:p@h`). */
 const MIN_CREDENTIAL_LENGTH = 8;
 
-/** Finds credentials in a value, whatever its name. Matches are sorted and never overlap. */
+const valueScans = new ScanCache<readonly CredentialMatch[]>();
+const settingScans = new ScanCache<readonly CredentialMatch[]>();
+
+/** Finds credentials in a value, whatever its name. Matches are sorted and never overlap; the array is the caller's. */
 export function detectCredentials(value: string): CredentialMatch[] {
   if (value.length < MIN_CREDENTIAL_LENGTH) return [];
+  return [...valueScans.get(value, () => scanCredentials(value))];
+}
+
+function scanCredentials(value: string): CredentialMatch[] {
   const matches: CredentialMatch[] = [];
   for (const format of CREDENTIAL_FORMATS) {
     if (!format.keywords.some((keyword) => value.includes(keyword))) continue;
@@ -145,10 +153,16 @@ const CONNECTION_USERINFO = { id: 'credential-connection-string', description: '
  * a warning: randomness suggests a key, only a name or a format says so.
  */
 export function detectSettingCredentials(name: string, value: string): CredentialMatch[] {
+  if (value.length < MIN_CREDENTIAL_LENGTH) return [];
+  // All the name adds is whether it announces a connection string and whether it says what its value is.
+  const { connection, describesValue } = classifyName(name);
+  const key = `${connection ? 'c' : '-'}${describesValue ? 'd' : '-'}${value}`;
+  return [...settingScans.get(key, () => scanSetting(value, connection, describesValue))];
+}
+
+function scanSetting(value: string, connection: boolean, describesValue: boolean): CredentialMatch[] {
   const matches = detectCredentials(value);
-  if (value.length < MIN_CREDENTIAL_LENGTH) return matches;
-  const verdict = classifyName(name);
-  if (verdict.connection) {
+  if (connection) {
     for (const slot of connectionPasswordSlots(value)) {
       const password = value.slice(slot.start, slot.end);
       if (DOCUMENTED_EXAMPLES.has(password) || ONLY_A_REFERENCE.test(password)) continue;
@@ -156,7 +170,7 @@ export function detectSettingCredentials(name: string, value: string): Credentia
       addUnlessOverlapping(matches, slot);
     }
   }
-  if (!verdict.describesValue) {
+  if (!describesValue) {
     for (const span of findGeneratedWords(value)) {
       if (!looksLikePlaceholder(value.slice(span.start, span.end))) addUnlessOverlapping(matches, { ...GENERATED_VALUE, severity: 'warning', ...span });
     }

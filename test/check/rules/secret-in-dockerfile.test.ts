@@ -76,6 +76,20 @@ const ROWS: Row[] = [
     expected: [found('GITHUB_TOKEN', 'GITHUB_TOKEN', { service: 'api' }), found('GITHUB_TOKEN', 'GITHUB_TOKEN', { service: 'worker' })],
   },
   {
+    name: 'three Dockerfiles of the same text: each finding names its own file',
+    files: {
+      'compose.yaml': 'services:\n  api:\n    build: api\n  worker:\n    build: worker\n  cron:\n    build: cron\n',
+      'api/Dockerfile': 'FROM node:20\nARG GITHUB_TOKEN\n',
+      'worker/Dockerfile': 'FROM node:20\nARG GITHUB_TOKEN\n',
+      'cron/Dockerfile': 'FROM node:20\nARG GITHUB_TOKEN\n',
+    },
+    expected: [
+      found('GITHUB_TOKEN', 'GITHUB_TOKEN', { service: 'api', file: 'api/Dockerfile' }),
+      found('GITHUB_TOKEN', 'GITHUB_TOKEN', { service: 'worker', file: 'worker/Dockerfile' }),
+      found('GITHUB_TOKEN', 'GITHUB_TOKEN', { service: 'cron', file: 'cron/Dockerfile' }),
+    ],
+  },
+  {
     name: 'build.dockerfile names another file: it is the one reported',
     files: {
       'compose.yaml': service('app', '    build:\n      context: .\n      dockerfile: docker/app.Dockerfile\n'),
