@@ -35,7 +35,7 @@ export function buildContext(target: CheckTarget, options: ContextOptions): { co
     ...(options.projectDirectory ? { projectDirectory: options.projectDirectory } : {}),
     ...(options.envFiles ? { envFiles: options.envFiles } : {}),
   });
-  const problems: RuleFinding[] = project.problems.map(({ file, line, column, message }) => ({ file, line, column, service: null, key: null, path: null, message }));
+  const problems: RuleFinding[] = project.problems.map(({ file, line, column, message, severity }) => ({ file, line, column, service: null, key: null, path: null, message, ...(severity === undefined ? {} : { severity }) }));
   const { dockerfiles, problems: dockerfileProblems } = readDockerfiles(project, display);
   const known = projectSecrets(project, display);
   const context: CheckContext = {

@@ -11,6 +11,7 @@
  * definitions were the same ("services.x conflicts with imported resource").
  */
 import { existsSync } from 'node:fs';
+import equal from 'fast-deep-equal';
 import { dirname, join } from 'node:path';
 import { InputError, type SourcePosition } from '../errors.js';
 import { showValue } from '../redact/index.js';
@@ -38,6 +39,8 @@ export interface IncludeContext {
   envFile(path: string): EnvFile;
   /** A path as messages name it. */
   display(path: string): string;
+  /** Says something about the project that is no error, at a place in it. */
+  note(position: SourcePosition, message: string): void;
 }
 
 const IMPORTED = ['services', 'volumes', 'networks', 'secrets', 'configs'];
@@ -69,7 +72,7 @@ export function applyInclude(model: ComposeModel, context: IncludeContext): Comp
       },
       reference,
     );
-    importResources(imported, model, result);
+    importResources(imported, model, result, context);
   });
   return result;
 }
@@ -90,18 +93,34 @@ function envFilesOf(entry: YamlMapping, projectDirectory: string, reference: Sou
 }
 
 /** Adds the resources of an included project to `target`, a copy of `model` being built. */
-function importResources(imported: ComposeModel, model: ComposeModel, target: ComposeModel): void {
+function importResources(imported: ComposeModel, model: ComposeModel, target: ComposeModel, context: IncludeContext): void {
   for (const kind of IMPORTED) {
     const from = imported[kind];
     if (!isMapping(from)) continue;
     const existing = target[kind];
     const into: YamlMapping = isMapping(existing) ? copyNode(existing) : {};
     for (const name of Object.keys(from)) {
-      if (Object.hasOwn(into, name)) carry(into, name, into, name, layOver(kind, from, into, name));
-      else carry(from, name, into);
+      if (!Object.hasOwn(into, name)) {
+        carry(from, name, into);
+        continue;
+      }
+      if (!equal(from[name], into[name])) noteNewerCompose(kind, name, from, into, context);
+      carry(into, name, into, name, layOver(kind, from, into, name));
     }
     carry(model, kind, target, kind, into);
   }
+}
+
+/** Where Compose versions differ, planes reads the project as the newest does, and says so. */
+function noteNewerCompose(kind: string, name: string, included: YamlMapping, including: YamlMapping, context: IncludeContext): void {
+  const here = originOf(including, name);
+  const there = originOf(included, name);
+  if (here === undefined) return;
+  const file = there === undefined ? 'an included file' : `the included ${there.key?.file ?? there.value.file}`;
+  context.note(
+    here.key ?? here.value,
+    `${kind}.${name} is defined in ${file} and again here: Compose v5 and later lay this definition over the included one, and planes reads the project as they do; Compose before v5 refuses it ("${kind}.${name} conflicts with imported resource"): keep one definition if the project must run on an older Compose`,
+  );
 }
 
 /** The including file's definition of `kind.name` laid over the included one. */

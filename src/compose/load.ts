@@ -122,6 +122,7 @@ class ProjectLoader {
           load: (includedProject, includeEntry) => this.load(includedProject, includeEntry),
           envFile: this.envFile,
           display: this.display,
+          note: (position, message) => this.problems.push({ ...position, message, severity: 'note' }),
         });
         const extended = applyExtends(included, display, {
           servicesOf: (path, reference) => this.servicesOf(path, project.environment, reference),

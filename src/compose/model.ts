@@ -72,6 +72,8 @@ export interface LoadOptions {
 /** Something wrong that the checker reports as a finding, without refusing the project. */
 export interface LoadProblem extends SourcePosition {
   message: string;
+  /** A note says what planes did where Compose versions differ; a problem without one is an error. */
+  severity?: 'note';
 }
 
 /** A YAML document of a compose file as Compose validates it: interpolated, not yet merged. */

@@ -54,6 +54,18 @@ describe('planes check, as CI runs it', () => {
     expect(planes(['check', '--max-warnings', 'many'], root).status).toBe(2);
   });
 
+  it('follows Compose v5 where an included service is defined again, and says so in a note that keeps exit 0', () => {
+    const root = projectWith({
+      'compose.yaml': 'include: [db.yaml]\nservices:\n  db:\n    image: postgres:17\n',
+      'db.yaml': 'services:\n  db:\n    image: postgres:16\n',
+    });
+    const result = planes(['check', '--format', 'json'], root);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).findings).toEqual([
+      expect.objectContaining({ rule: 'load', severity: 'note', file: 'compose.yaml', line: 3, message: expect.stringContaining('Compose v5 and later lay this definition over the included one') }),
+    ]);
+  });
+
   it('prints no colour codes when NO_COLOR is set', () => {
     expect(planes(['check'], projectWith({ 'compose.yaml': LEAKY }), { NO_COLOR: '1' }).stdout).not.toMatch(/\u001b\[/);
   });

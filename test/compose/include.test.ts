@@ -14,10 +14,13 @@ function model(text: string, file: string, baseDir = '/project'): ComposeModel {
 }
 
 /** An include context whose projects are given as models, by main file. */
-function context(projects: Record<string, ComposeModel>, chain = ['/project/compose.yaml']): IncludeContext & { loaded: IncludedProject[] } {
+function context(projects: Record<string, ComposeModel>, chain = ['/project/compose.yaml']): IncludeContext & { loaded: IncludedProject[]; notes: string[] } {
   const loaded: IncludedProject[] = [];
+  const notes: string[] = [];
   return {
     loaded,
+    notes,
+    note: (position, message) => notes.push(`${position.file}:${position.line}: ${message}`),
     environment: ProjectEnvironment.of({ OUTER: 'outer' }),
     chain,
     load(project) {
@@ -124,7 +127,13 @@ describe('applyInclude: the including file redefines an included resource', () =
   it.each(cases)('$name', ({ included, including, kind = 'services', expected }) => {
     const inner = model(included, 'sub.yml');
     const outer = model(`include: [sub.yml]\n${including}`, 'compose.yaml');
-    const result = applyInclude(outer, context({ '/project/sub.yml': inner }));
+    const includeContext = context({ '/project/sub.yml': inner });
+    const result = applyInclude(outer, includeContext);
+    // Where Compose before v5 refuses (the definitions differ), the note says which Compose planes follows.
+    const name = kind === 'services' ? 'app' : 'data';
+    expect(includeContext.notes).toEqual(
+      included === including ? [] : [expect.stringMatching(new RegExp(`^compose\\.yaml:3: ${kind}\\.${name} is defined in the included sub\\.yml and again here: Compose v5 and later lay this definition over the included one.*Compose before v5 refuses it`))],
+    );
     const resource = (result[kind] as Record<string, Record<string, unknown>>)[kind === 'services' ? 'app' : 'data'];
     expect(resource).toMatchObject(expected as Record<string, unknown>);
     if (kind === 'services' && 'environment' in (expected as object)) {

@@ -167,6 +167,7 @@ describe('include keeps the origin of every entry', () => {
       load: () => included,
       envFile: (path) => ({ path, display: path }),
       display: (path) => path,
+      note: () => undefined,
     });
     expect(Object.keys(result.services)).toEqual(['app', 'db']);
     expect(unlocatedUnder(result)).toEqual([]);
