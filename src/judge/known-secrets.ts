@@ -35,10 +35,49 @@ export function isDistinctiveSecret(value: string): boolean {
   return value.length >= LONG_ENOUGH || CHARACTER_CLASSES.filter((pattern) => pattern.test(value)).length >= 2;
 }
 
+/**
+ * Strings indexed by their first characters, so that those written in a text are found in
+ * time linear in its length, whatever their number: a project of thousands of services has
+ * thousands of secrets, and every value and command line is searched for all of them.
+ */
+const NONE: readonly never[] = [];
+
+export class PrefixIndex<Item> {
+  private readonly byPrefix = new Map<string, Item[]>();
+  /** Shorter than the prefix: few, and a candidate everywhere. */
+  private readonly short: Item[] = [];
+
+  constructor(
+    private readonly prefixLength: number,
+    private readonly valueOf: (item: Item) => string,
+  ) {}
+
+  add(item: Item): void {
+    const value = this.valueOf(item);
+    if (value.length < this.prefixLength) {
+      this.short.push(item);
+      return;
+    }
+    const prefix = value.slice(0, this.prefixLength);
+    const bucket = this.byPrefix.get(prefix);
+    if (bucket === undefined) this.byPrefix.set(prefix, [item]);
+    else bucket.push(item);
+  }
+
+  /** The items whose value is written in `text` at `start`. */
+  startingAt(text: string, start: number): readonly Item[] {
+    const bucket = start + this.prefixLength <= text.length ? this.byPrefix.get(text.slice(start, start + this.prefixLength)) : undefined;
+    // Most places start no value: they cost a look-up and no allocation.
+    if (bucket === undefined && this.short.length === 0) return NONE;
+    const candidates = bucket === undefined ? this.short : [...this.short, ...bucket];
+    return candidates.filter((item) => text.startsWith(this.valueOf(item), start));
+  }
+}
+
 export class KnownSecretValues {
   /** Value → the name it was first found under. */
   private readonly names = new Map<string, string>();
-  private readonly byPrefix = new Map<string, string[]>();
+  private readonly index = new PrefixIndex<string>(PREFIX, (value) => value);
 
   /** Keeps `value` as the secret `name`, when it is distinctive; the first name found for a value stays. */
   add(name: string, value: string): void {
@@ -46,10 +85,7 @@ export class KnownSecretValues {
     const trimmed = value.replace(/[\r\n]+$/, '');
     if (this.names.has(trimmed) || !isDistinctiveSecret(trimmed)) return;
     this.names.set(trimmed, name);
-    const prefix = trimmed.slice(0, PREFIX);
-    const bucket = this.byPrefix.get(prefix);
-    if (bucket === undefined) this.byPrefix.set(prefix, [trimmed]);
-    else bucket.push(trimmed);
+    this.index.add(trimmed);
   }
 
   get size(): number {
@@ -60,11 +96,9 @@ export class KnownSecretValues {
   find(text: string): KnownSecretMatch | undefined {
     if (this.names.size === 0) return undefined;
     for (let start = 0; start + PREFIX <= text.length; start++) {
-      const bucket = this.byPrefix.get(text.slice(start, start + PREFIX));
-      if (bucket === undefined) continue;
       let longest: string | undefined;
-      for (const value of bucket) {
-        if (text.startsWith(value, start) && (longest === undefined || value.length > longest.length)) longest = value;
+      for (const value of this.index.startingAt(text, start)) {
+        if (longest === undefined || value.length > longest.length) longest = value;
       }
       if (longest !== undefined) return { secret: this.names.get(longest) as string, start, end: start + longest.length };
     }
