@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { type ComposeOrigin, type ComposeService, type MountedResource, originOf } from '../compose/index.js';
 import { argAndEnvEntries, type DockerfileInstruction, parseDockerfile } from '../dockerfile/index.js';
 import { displayPath, readTextFile } from '../fs/index.js';
-import { classifyName, describeValue, dockerfileSetting, judgeSetting, verdictMessage } from '../judge/index.js';
+import { classifyName, describeValue, dockerfileSetting, judgeCommandLine, judgeSetting, verdictMessage } from '../judge/index.js';
 import { MANIFEST_FILE, RUN_SECRETS, secretFile } from '../layout.js';
 import { PASS_THROUGH_KEYS } from '../manifest/index.js';
 import { carryWithoutSecrets, secretCarried } from './carried.js';
@@ -421,6 +421,7 @@ function planSecretVariables(
     return { mounts, settings: {}, reviews };
   }
   const start = startAfterWrapper(input, image, passThrough, review);
+  if (start === null) return { mounts, settings: {}, reviews };
   if (start === undefined) {
     review(
       'blocker',
@@ -441,14 +442,17 @@ function planSecretVariables(
 
 /**
  * What the service needs besides the variable mounts for the wrapper to start its process:
- * its own entrypoint as a list, or the image's process as image_start (undefined: unknown).
+ * its own entrypoint as a list, or the image's process as image_start. Undefined: the image's
+ * process is unknown; null: none can be given, and a blocker says why.
  */
-function startAfterWrapper(input: ServiceInput, image: string, passThrough: Record<string, unknown>, review: Review): Record<string, unknown> | undefined {
+function startAfterWrapper(input: ServiceInput, image: string, passThrough: Record<string, unknown>, review: Review): Record<string, unknown> | undefined | null {
   const ownEntrypoint = input.definition.entrypoint;
   if (ownEntrypoint !== undefined && ownEntrypoint !== null) {
     const current = passThrough['entrypoint'] as string | string[] | undefined;
-    // Left out as it held a secret: there is no entrypoint to start after the wrapper.
-    if (current === undefined) return undefined;
+    if (current === undefined) {
+      review('blocker', `the service's own entrypoint was left out (it held a secret), so the wrapper that sets secrets as variables has no process to start; the secrets stay mounted files`);
+      return null;
+    }
     // A service's own entrypoint makes the engine ignore the image's CMD: no command is none, said as [].
     return { entrypoint: typeof current === 'string' ? splitCommandLine(current) : current, ...(passThrough['command'] === undefined ? { command: [] } : {}) };
   }
@@ -456,7 +460,14 @@ function startAfterWrapper(input: ServiceInput, image: string, passThrough: Reco
   if (process === undefined) return undefined;
   if (process.entrypoint.length === 0 && process.cmd.length === 0 && passThrough['command'] === undefined) {
     review('blocker', `the image starts no process planes can find (no ENTRYPOINT, no CMD in ${process.from}) for the wrapper to run`);
-    return undefined;
+    return null;
+  }
+  // A Dockerfile's ENTRYPOINT or CMD is no input of the compose setup: the judgement decides whether it may be written.
+  const held = [judgeCommandLine({ field: 'entrypoint', value: process.entrypoint, written: [] }), judgeCommandLine({ field: 'command', value: process.cmd, written: [] })].flat().filter((verdict) => verdict.severity === 'error');
+  const [first] = held;
+  if (first !== undefined) {
+    review('blocker', `the image's ENTRYPOINT or CMD, learnt from ${process.from}, holds a secret on its command line (${first.reason}): not written into ${MANIFEST_FILE} as image_start; have the program read it from a file under /run/secrets, then give image_start by hand`);
+    return null;
   }
   review('review', `the wrapper starts the image's own process, learnt from ${process.from}: image_start ${JSON.stringify({ entrypoint: process.entrypoint, command: process.cmd })}`);
   return { image_start: { entrypoint: process.entrypoint, command: process.cmd } };

@@ -114,6 +114,17 @@ ${extra}    environment:
     expect(servicesOf(plan)['api']?.secrets).toEqual({ api_token: {} });
   });
 
+  it('never copies a password from the Dockerfile\'s CMD into image_start', () => {
+    const plan = planOf({
+      'compose.yaml': `services:\n  api:\n    build: ./api\n    environment: { API_TOKEN: ${PASSWORD} }\n`,
+      'api/Dockerfile': `FROM node:20\nCMD ["node", "server.js", "--password", "Hq7${PASSWORD}"]\n`,
+    });
+    expect(blockers(plan)).toEqual([expect.stringMatching(/^the image's ENTRYPOINT or CMD, learnt from \S+Dockerfile over planes' table of known images \(node\), holds a secret on its command line .*not written into compose\/stack\.yaml as image_start/)]);
+    expect(servicesOf(plan)['api']?.['image_start']).toBeUndefined();
+    expect(JSON.stringify(plan.manifest)).not.toContain(`Hq7${PASSWORD}`);
+    expect(JSON.stringify(plan.reviews)).not.toContain(`Hq7${PASSWORD}`);
+  });
+
   it('keeps a DSN the template cannot rebuild whole, as one secret, and says why', () => {
     const plan = planOf({ 'compose.yaml': `services:\n  api:\n    image: node:20\n    environment:\n      DATABASE_URL: "postgres://app:pass!9Xq@db/shop"\n` });
     expect(plan.manifest['secrets']).toEqual({ database_url: { description: 'moved by planes migrate from api.DATABASE_URL' } });
