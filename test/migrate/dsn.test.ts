@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/manifest.js';
 import { loadManifest, parseTemplate, renderTemplate } from '../../src/manifest/index.js';
 import { dsnTemplate, splitDsn } from '../../src/migrate/dsn.js';
+import { knownProcess } from '../../src/migrate/images.js';
 import { setupDevSecrets } from '../../src/setup/index.js';
 import { projectWith } from '../support/project.js';
 import { filesHolding } from './round-trip.js';
@@ -145,6 +146,22 @@ ${extra}    environment:
     for (const secret of [value, 'p%40ss%2Fw0rd%3A9Xq', 'p@ss/w0rd:9Xq']) expect(filesHolding(out, secret)).toEqual([]);
     expect(readdirSync(join(out, 'secrets')).filter((file) => file.endsWith('.txt')).sort()).toEqual(['database_url.txt', 'postgres_password.txt']);
     expect(checkProject({ cwd: out, environment: {} }).report.findings.filter((finding) => finding.severity === 'error')).toEqual([]);
+  });
+});
+
+describe("planes' table of known images", () => {
+  it.each([
+    { image: 'rust:buster@sha256:f5da153862af6a25fcf49dde3cb19b5b513f78bc00e317eb64e898a66af2881d', entrypoint: [], cmd: ['bash'] },
+    { image: 'rust', entrypoint: [], cmd: ['bash'] },
+    { image: 'docker.io/library/rust:1.77-slim-bookworm', entrypoint: [], cmd: ['bash'] },
+    { image: 'rust:1.77-alpine3.19', entrypoint: [], cmd: ['/bin/sh'] },
+    { image: 'node:20-alpine', entrypoint: ['docker-entrypoint.sh'], cmd: ['node'] },
+  ])('$image', ({ image, entrypoint, cmd }) => {
+    expect(knownProcess(image)).toEqual({ entrypoint, cmd, from: expect.stringContaining("planes' table of known images") });
+  });
+
+  it('knows nothing of an image it has no entry for (mcr.microsoft.com/azure-sql-edge publishes no Dockerfile)', () => {
+    expect(knownProcess('mcr.microsoft.com/azure-sql-edge:1.0.4')).toBeUndefined();
   });
 });
 

@@ -87,6 +87,15 @@ describe('planning the manifest: secrets', () => {
     expect(blockers(plan)).toEqual([]);
   });
 
+  it('says "no command" as [] under the service\'s own entrypoint, which makes the engine ignore the image\'s CMD', () => {
+    const plan = planOf({ 'compose.yaml': `services:\n  app:\n    image: example/app\n    entrypoint: ["/app/start"]\n    environment: { API_TOKEN: ${PASSWORD} }\n` });
+    const app = servicesOf(plan)['app'];
+    expect(app?.['entrypoint']).toEqual(['/app/start']);
+    expect(app?.['command']).toEqual([]);
+    expect(app?.['image_start']).toBeUndefined();
+    expect(blockers(plan)).toEqual([]);
+  });
+
   it('learns ENTRYPOINT and CMD from the Dockerfile a service is built from', () => {
     const plan = planOf({
       'compose.yaml': `services:
