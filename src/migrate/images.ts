@@ -1,7 +1,7 @@
 /**
  * What migration knows about images without pulling them: which ones read a secret from a
  * file named by a `*_FILE` variable (their documented convention), which ones have no shell
- * for an entrypoint wrapper, and the ENTRYPOINT and CMD of a few common ones.
+ * for the wrapper that sets a secret as a variable, and the ENTRYPOINT and CMD of a few common ones.
  */
 
 type FileVariable = (variable: string) => string | undefined;

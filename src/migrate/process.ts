@@ -1,5 +1,5 @@
 /**
- * The process a service's image starts, which an entrypoint wrapper has to start in turn:
+ * The process a service's image starts, which planes' wrapper for secrets as variables starts in turn:
  * from the Dockerfile it is built from, else from the table of known images, else from an
  * image already on this machine (the lookup never pulls one).
  */

@@ -187,8 +187,8 @@ interface WrappedVariable {
 
 /**
  * Each setting whose value moved to a secret, mounted by the service: the image reads it
- * through its *_FILE convention, the variable now holds the path, or an entrypoint wrapper
- * exports it (those are returned in `wrapped`).
+ * through its *_FILE convention, the variable now holds the path, or planes' wrapper sets it
+ * as a variable (those are returned in `wrapped`).
  */
 function planMovedSettings(input: ServiceInput, image: string, previous: ReadonlyMap<string, Mount>): MountPhase & { wrapped: WrappedVariable[]; movedVariables: Map<string, string[]> } {
   const { review, reviews } = reviewsOf(input.name);
@@ -215,7 +215,7 @@ function planMovedSettings(input: ServiceInput, image: string, previous: Readonl
   return { mounts, rows, reviews, wrapped, movedVariables };
 }
 
-/** The variable the mount sets (none: an entrypoint wrapper exports the value), and where the setting lands. */
+/** The variable the mount sets (none: planes' wrapper sets the value as the variable), and where the setting lands. */
 function howMovedSettingIsRead(input: ServiceInput, image: string, key: string, secret: string, path: string): { env?: string; lands: string } {
   const fileVariable = fileVariableOf(image, key);
   const taken = input.config.includes(fileVariable ?? '') || input.paths.some((other) => other.setting.key === fileVariable);
