@@ -115,6 +115,21 @@ ${extra}    environment:
     expect(servicesOf(plan)['api']?.secrets).toEqual({ api_token: {} });
   });
 
+  it.each([
+    { password: 'changeme', why: 'a placeholder, never merged on its likeness' },
+    { password: PASSWORD, why: 'a real password' },
+  ])('gives two services with the same DSN one templated secret and one password ($why)', ({ password }) => {
+    const plan = planOf({
+      'compose.yaml': `services:
+  api: { image: node:20, environment: { DATABASE_URL: "postgres://app:${password}@db/shop" } }
+  worker: { image: node:20, environment: { DATABASE_URL: "postgres://app:${password}@db/shop" } }
+`,
+    });
+    expect(Object.keys(plan.manifest['secrets'] as object).sort()).toEqual(['database_url', 'database_url_password']);
+    expect(servicesOf(plan)['api']?.secrets).toEqual({ database_url: { variable: 'DATABASE_URL' } });
+    expect(servicesOf(plan)['worker']?.secrets).toEqual({ database_url: { variable: 'DATABASE_URL' } });
+  });
+
   it('never copies a password from the Dockerfile\'s CMD into image_start', () => {
     const plan = planOf({
       'compose.yaml': `services:\n  api:\n    build: ./api\n    environment: { API_TOKEN: ${PASSWORD} }\n`,
