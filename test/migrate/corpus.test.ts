@@ -112,7 +112,8 @@ function temporaryDirectory(prefix: string): string {
 }
 
 describe.skipIf(!present || !docker)('planes migrate: round trip over the awesome-compose corpus', () => {
-  const all = present ? examples() : [];
+  // Only when the suite runs: an example with fixtures is copied, and afterAll removes the copy.
+  const all = present && docker ? examples() : [];
 
   it('knows every example of its expected-failure table', () => {
     expect(all.length).toBeGreaterThan(0);
