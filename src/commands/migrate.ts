@@ -21,6 +21,23 @@ export function registerMigrateCommand(program: Command, responder: Responder): 
       'turn a compose setup into a planes project in --out: compose/stack.yaml, secrets/<name>.txt (0600), config/*.env and the generated dev and prod files; ' +
         'the source files are never modified. Prints every setting with its plane and why, and what to review; exit 1 when something is left for a human to finish',
     )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Secrets are moved to files under /run/secrets:',
+        '  - a URL with a password (DATABASE_URL=postgresql://app:pw@db/shop) becomes a templated secret: the password a secret',
+        '    of its own, the rest template text that planes setup and Swarm render back byte for byte (urlencode); one that',
+        '    cannot be rebuilt exactly stays one secret, with the reason',
+        "  - an image with a *_FILE convention reads the file; any other gets the secret as a variable set by planes' wrapper,",
+        "    starting the service's own entrypoint or the image's (image_start), learnt from its Dockerfile, planes' table of",
+        '    known images or an image already on this machine (never pulled); unknown, or an image without a shell',
+        '    (WebAssembly, distroless, FROM scratch): a blocker with the lines to add',
+        '  - a secret ARG or ENV in a Dockerfile the project builds is a blocker naming its line (RUN --mount=type=secret)',
+        '  - a secret on a command line or in a healthcheck is read from its file where a shell runs it; elsewhere, and in a',
+        '    label or a config, it is a blocker (left out of every file planes writes)',
+      ].join('\n'),
+    )
     .option('-f, --file <file>', 'compose file, repeatable, as docker compose -f (default: compose.yaml … plus its override)', collect)
     .option('--env-file <file>', 'as docker compose --env-file, repeatable (default: .env of the project directory)', collect)
     .option('--project-directory <dir>', 'as docker compose --project-directory')

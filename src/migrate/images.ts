@@ -1,7 +1,7 @@
 /**
  * What migration knows about images without pulling them: which ones read a secret from a
  * file named by a `*_FILE` variable (their documented convention), which ones have no shell
- * for an entrypoint wrapper, and the ENTRYPOINT and CMD of a few common ones.
+ * for the wrapper that sets a secret as a variable, and the ENTRYPOINT and CMD of a few common ones.
  */
 
 type FileVariable = (variable: string) => string | undefined;
@@ -44,10 +44,15 @@ export interface ImageProcess {
   from: string;
 }
 
-const known = (entrypoint: string[], cmd: string[]): Omit<ImageProcess, 'from'> => ({ entrypoint, cmd });
+type KnownProcess = Omit<ImageProcess, 'from'>;
 
-/** ENTRYPOINT and CMD of images whose Dockerfiles are stable across tags. */
-const KNOWN_PROCESSES: Readonly<Record<string, Omit<ImageProcess, 'from'>>> = {
+const known = (entrypoint: string[], cmd: string[]): KnownProcess => ({ entrypoint, cmd });
+
+/**
+ * ENTRYPOINT and CMD of images whose Dockerfiles are stable across tags, by repository; a
+ * function of the tag where the variants differ.
+ */
+const KNOWN_PROCESSES: Readonly<Record<string, KnownProcess | ((tag: string) => KnownProcess)>> = {
   'gitea/gitea': known(['/usr/bin/entrypoint'], ['/usr/bin/s6-svscan', '/etc/s6']),
   'mcr.microsoft.com/mssql/server': known(['/opt/mssql/bin/permissions_check.sh'], ['/opt/mssql/bin/sqlservr']),
   redis: known(['docker-entrypoint.sh'], ['redis-server']),
@@ -56,6 +61,10 @@ const KNOWN_PROCESSES: Readonly<Record<string, Omit<ImageProcess, 'from'>>> = {
   nginx: known(['/docker-entrypoint.sh'], ['nginx', '-g', 'daemon off;']),
   node: known(['docker-entrypoint.sh'], ['node']),
   python: known([], ['python3']),
+  // rust-lang/docker-rust: the Debian variants are FROM buildpack-deps (docker-library/buildpack-deps,
+  // down to debian), the Alpine ones FROM alpine; neither sets ENTRYPOINT or CMD, so the CMD is the
+  // base's: debuerreotype/docker-debian-artifacts writes CMD ["bash"], docker-alpine CMD ["/bin/sh"].
+  rust: (tag) => (tag.includes('alpine') ? known([], ['/bin/sh']) : known([], ['bash'])),
 };
 
 /** `docker.io/library/postgres:16-alpine@sha256:…` → `postgres`. */
@@ -74,8 +83,16 @@ export function fileVariableOf(image: string | undefined, variable: string): str
 }
 
 export function knownProcess(image: string): ImageProcess | undefined {
-  const process = KNOWN_PROCESSES[imageRepository(image)];
+  const entry = KNOWN_PROCESSES[imageRepository(image)];
+  const process = typeof entry === 'function' ? entry(imageTag(image)) : entry;
   return process && { ...process, from: `planes' table of known images (${imageRepository(image)})` };
+}
+
+/** `rust:1.77-alpine@sha256:…` → `1.77-alpine`; none written: `latest`. */
+function imageTag(image: string): string {
+  const withoutDigest = image.split('@')[0] as string;
+  const colon = withoutDigest.indexOf(':', withoutDigest.lastIndexOf('/') + 1);
+  return colon === -1 ? 'latest' : withoutDigest.slice(colon + 1);
 }
 
 /** Images that run without /bin/sh, where a shell wrapper cannot start. */

@@ -28,7 +28,7 @@ export interface MigrateOptions {
   out: string;
   dryRun: boolean;
   force: boolean;
-  /** ENTRYPOINT and CMD of images on this machine, for entrypoint wrappers. */
+  /** ENTRYPOINT and CMD of images on this machine, for the wrapper that sets secrets as variables. */
   lookup?: LocalImageLookup;
 }
 

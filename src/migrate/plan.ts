@@ -11,6 +11,7 @@ import { manifestSchema } from '../manifest/index.js';
 import { carryWithoutSecrets } from './carried.js';
 import { classify, type Classification } from './classify.js';
 import { dropConfig, planConfig, type ConfigPlan, type ConfigSetting } from './config.js';
+import { dsnTemplate, splitDsn } from './dsn.js';
 import { fromOut } from './paths.js';
 import { KnownSecrets } from './known-secrets.js';
 import type { LocalImageLookup } from './process.js';
@@ -53,13 +54,13 @@ export function planMigration(source: Source, options: PlanOptions): MigrationPl
   rows.push(...configPlan.rows);
   reviews.push(...configPlan.reviews);
 
-  const secretNames = planSecretNames(source, classified, configPlan);
   const top = topLevel(source, options.outDir);
   const texts: GuardTexts = { secrets: [...inputSecrets(source, classified), ...top.texts.secrets], ordinary: [name, ...configTexts(configPlan), ...top.texts.ordinary] };
+  const secretNames = planSecretNames(source, classified, configPlan, reviews, texts);
   const services = planServices(source, options, { name, classified, configPlan, paths: routed.paths, secretNames, droppedConfigs: top.droppedConfigs }, rows, reviews, texts);
   sharedConfigReviews(configPlan.byService, Object.keys(configPlan.config), reviews);
 
-  const { secrets, buildSecrets, secretFiles } = defineSecrets(source, secretNames.named, options.outDir, reviews);
+  const { secrets, buildSecrets, secretFiles } = defineSecrets(source, secretNames, options.outDir, reviews);
   reviews.push(...unusedComposeSecrets(source, secretNames.uses), ...top.reviews);
 
   const manifest: Record<string, unknown> = {
@@ -97,17 +98,29 @@ interface SecretNames {
   nameOf: (use: SecretUse) => string;
   /** Every runtime secret with a known value. */
   knownSecrets: KnownSecrets;
+  /** Each templated DSN secret, and the secret holding its password. */
+  partOf: Map<NamedSecret, string>;
 }
 
-function planSecretNames(source: Source, classified: readonly Classified[], configPlan: ConfigPlan): SecretNames {
-  const uses = secretUses(source, classified);
+function planSecretNames(source: Source, classified: readonly Classified[], configPlan: ConfigPlan, reviews: ReviewItem[], texts: GuardTexts): SecretNames {
+  const { entries: uses, parts } = secretUses(source, classified, reviews, texts);
   const taken = new Set(Object.keys(configPlan.config).map((key) => key.toLowerCase()));
-  const named = nameSecrets(uses.map((entry) => entry.use), taken);
+  // The passwords of DSNs come last: merged with a secret of the same value, that one names it.
+  const named = nameSecrets([...uses.map((entry) => entry.use), ...parts.values()], taken);
   const secretOf = new Map<SecretUse, NamedSecret>(named.flatMap((secret) => secret.uses.map((use) => [use, secret] as const)));
   const knownSecrets = new KnownSecrets(
     named.filter((secret) => !secret.build && secret.value !== undefined && secret.value.length > 0).map((secret) => ({ name: secret.name, value: (secret.value as Buffer).toString('utf8') })),
   );
-  return { uses, named, nameOf: (use) => (secretOf.get(use) as NamedSecret).name, knownSecrets };
+  const partOf = new Map(named.flatMap((secret) => (secret.template === undefined ? [] : [[secret, (secretOf.get(parts.get(secret.uses[0] as SecretUse) as SecretUse) as NamedSecret).name] as const])));
+  for (const [secret, part] of partOf) {
+    const [first] = secret.uses;
+    reviews.push({
+      level: 'review',
+      ...(first ? { service: first.service } : {}),
+      message: `${usedAt(secret).join(', ')}: the URL is now the templated secret ${secret.name} (its template in ${MANIFEST_FILE}), its password the secret ${part} (${secretFile(part)}); planes setup renders ${secretFile(secret.name)} byte for byte as the URL was, and Swarm renders it on the node`,
+    });
+  }
+  return { uses, named, nameOf: (use) => (secretOf.get(use) as NamedSecret).name, knownSecrets, partOf };
 }
 
 interface ServicesInput {
@@ -187,7 +200,7 @@ function inServiceOrder(rows: SettingRow[], order: readonly string[]): SettingRo
 /** The manifest's secrets and build secrets, and the values that go to their files. */
 function defineSecrets(
   source: Source,
-  named: readonly NamedSecret[],
+  { named, partOf }: Pick<SecretNames, 'named' | 'partOf'>,
   outDir: string,
   reviews: ReviewItem[],
 ): { secrets: Record<string, unknown>; buildSecrets: Record<string, unknown>; secretFiles: MigrationPlan['secretFiles'] } {
@@ -195,7 +208,12 @@ function defineSecrets(
   const buildSecrets: Record<string, unknown> = {};
   const secretFiles: MigrationPlan['secretFiles'] = [];
   for (const secret of named) {
-    const definition = secret.build ? buildSecretDefinition(source, secret, outDir) : runtimeSecretDefinition(source, secret, reviews);
+    const part = partOf.get(secret);
+    // A templated secret's file is its rendering: the original DSN, as planes setup renders it.
+    const definition =
+      secret.build ? buildSecretDefinition(source, secret, outDir)
+      : secret.template && part ? { description: `rendered from the secret ${part}; moved by planes migrate from ${usedAt(secret).join(', ')}`, template: dsnTemplate(secret.template, part) }
+      : runtimeSecretDefinition(source, secret, reviews);
     (secret.build ? buildSecrets : secrets)[secret.name] = definition;
     // A build secret read from a host file or variable stays there; every other value goes to its file.
     if (secret.build && !('file' in definition && definition.file === secretFile(secret.name))) continue;
@@ -281,8 +299,13 @@ function mountedSecrets(source: Source, entries: readonly UseEntry[], kind: Secr
   });
 }
 
-function secretUses(source: Source, classified: readonly Classified[]): UseEntry[] {
+/**
+ * Every use of a secret; a DSN with a password in a URL is a templated secret, its password a
+ * use of its own (`parts`, by the DSN's use), or one secret whole with a review saying why.
+ */
+function secretUses(source: Source, classified: readonly Classified[], reviews: ReviewItem[], texts: GuardTexts): { entries: UseEntry[]; parts: Map<SecretUse, SecretUse> } {
   const entries: UseEntry[] = [];
+  const parts = new Map<SecretUse, SecretUse>();
   for (const [service, definition] of Object.entries(source.project.model.services)) {
     for (const mount of definition.secrets ?? []) {
       entries.push({ use: { service, key: mount.source, kind: 'compose-secret', value: source.secrets.get(mount.source)?.value, placeholder: false }, mount });
@@ -296,13 +319,29 @@ function secretUses(source: Source, classified: readonly Classified[]): UseEntry
     const { setting } = entry;
     const value = setting.value === undefined ? undefined : Buffer.from(setting.value);
     const kind = setting.place === 'build-arg' ? 'build-arg' : 'variable';
-    entries.push({ use: { service: setting.service, key: setting.key, kind, value, placeholder: isPlaceholder(setting.value ?? '') }, classified: entry });
+    const use: SecretUse = { service: setting.service, key: setting.key, kind, value, placeholder: isPlaceholder(setting.value ?? '') };
+    const dsn = kind === 'variable' && setting.value !== undefined ? splitDsn(setting.value) : undefined;
+    if (dsn !== undefined && 'whole' in dsn) {
+      reviews.push({ level: 'review', service: setting.service, where: setting.where, message: `${setting.key} holds a URL with a password, kept whole as one secret: ${dsn.whole}` });
+    } else if (dsn !== undefined) {
+      const { before, after, written, password } = dsn.split;
+      use.template = { before, after };
+      parts.set(use, { service: setting.service, key: `${setting.key}_PASSWORD`, kind: 'variable', value: Buffer.from(password), placeholder: isPlaceholder(password), partOf: setting.key });
+      texts.secrets.push(...[written, password].map((text) => ({ value: text, from: `the password of ${setting.service}.${setting.key}` })));
+      texts.ordinary.push(before, after);
+    }
+    entries.push({ use, classified: entry });
   }
-  return entries;
+  return { entries, parts };
+}
+
+/** Where a secret's value was: the variables and compose secrets that held it, or the DSN whose password it is. */
+function usedAt(secret: NamedSecret): string[] {
+  return [...new Set(secret.uses.map((use) => (use.kind === 'compose-secret' ? `secrets.${use.key}` : use.partOf !== undefined ? `the password of ${use.service}.${use.partOf}` : `${use.service}.${use.key}`)))];
 }
 
 function runtimeSecretDefinition(source: Source, secret: NamedSecret, reviews: ReviewItem[]): Record<string, unknown> {
-  const from = [...new Set(secret.uses.map((use) => (use.kind === 'compose-secret' ? `secrets.${use.key}` : `${use.service}.${use.key}`)))];
+  const from = usedAt(secret);
   const composeSecret = secret.uses.find((use) => use.kind === 'compose-secret');
   const original = composeSecret && source.secrets.get(composeSecret.key);
   if (from.length > 1) reviews.push({ level: 'review', message: `one secret ${secret.name} for ${from.join(', ')}: they hold the same value (${describeValue((secret.value ?? Buffer.alloc(0)).toString('utf8'))}); split it if they should differ` });

@@ -1,5 +1,5 @@
 /**
- * The process a service's image starts, which an entrypoint wrapper has to start in turn:
+ * The process a service's image starts, which planes' wrapper for secrets as variables starts in turn:
  * from the Dockerfile it is built from, else from the table of known images, else from an
  * image already on this machine (the lookup never pulls one).
  */
@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readTextFile } from '../fs/index.js';
 import type { ComposeService } from '../compose/index.js';
 import { type DockerfileInstruction, parseDockerfile } from '../dockerfile/index.js';
-import { knownProcess, type ImageProcess } from './images.js';
+import { knownProcess, lacksShell, type ImageProcess } from './images.js';
 
 /** ENTRYPOINT and CMD of an image present on this machine; undefined when it is not. */
 export type LocalImageLookup = (image: string) => ImageProcess | undefined;
@@ -19,6 +19,40 @@ export function imageProcess(service: ComposeService, image: string | undefined,
   }
   if (image === undefined) return undefined;
   return knownProcess(image) ?? lookup?.(image);
+}
+
+/** Why the service's image has no /bin/sh for a wrapper (undefined: it has one, as far as planes knows). */
+export function imageLacksShell(service: ComposeService, image: string | undefined): string | undefined {
+  const own = lacksShell(image, service['platform']);
+  if (own !== undefined) return own;
+  const base = builtFrom(service);
+  if (base === 'scratch') return 'its Dockerfile builds it FROM scratch, which has no shell';
+  return base === undefined ? undefined : lacksShell(base, undefined);
+}
+
+/** The image the built stage finally stands on (its stages followed down), when the service builds from a Dockerfile here. */
+function builtFrom(service: ComposeService): string | undefined {
+  const stages = dockerfileStages(service);
+  if (stages === undefined) return undefined;
+  const target = service.build?.target;
+  let stage = typeof target === 'string' ? stages.find((candidate) => candidate.name === target) : stages.at(-1);
+  for (let depth = 0; stage !== undefined && depth <= stages.length; depth++) {
+    const base = stage.base;
+    const below = stages.find((candidate) => candidate.name === base);
+    if (below === undefined) return base;
+    stage = below;
+  }
+  return undefined;
+}
+
+function dockerfileStages(service: ComposeService): Stage[] | undefined {
+  const path = service.build?.dockerfile;
+  if (typeof path !== 'string' || !path.startsWith('/') || !existsSync(path)) return undefined;
+  try {
+    return stagesOf(parseDockerfile(readTextFile(path, path), path));
+  } catch {
+    return undefined;
+  }
 }
 
 interface Stage {

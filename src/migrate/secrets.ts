@@ -15,6 +15,10 @@ export interface SecretUse {
   /** Undefined when the value is not known here (an unset host variable, an external secret). */
   value: Buffer | undefined;
   placeholder: boolean;
+  /** A DSN whose secret is rendered from this template text around its password (dsn.ts). */
+  template?: { before: string; after: string };
+  /** The password of a DSN: the variable holding that DSN. */
+  partOf?: string;
 }
 
 export interface NamedSecret {
@@ -23,6 +27,7 @@ export interface NamedSecret {
   /** A build secret (BuildKit), not a runtime one. */
   build: boolean;
   uses: SecretUse[];
+  template?: { before: string; after: string };
 }
 
 interface Group {
@@ -39,11 +44,12 @@ export function nameSecrets(uses: readonly SecretUse[], taken: Set<string>): Nam
   uses.forEach((use, index) => {
     const defined = use.kind === 'compose-secret' || use.kind === 'build-secret';
     const valueKey = defined ? '' : use.value === undefined ? `#${index}` : use.value.toString('base64');
-    const holder = `${use.kind}\u0000${use.key}\u0000${valueKey}`;
+    // A templated DSN is one secret per variable and value, never merged with a plain one.
+    const holder = `${use.kind}\u0000${use.template ? 'template' : ''}\u0000${use.key}\u0000${valueKey}`;
     const group = byHolder.get(holder) ?? { uses: [], services: new Set(), value: use.value, build: use.kind.startsWith('build'), mergeable: true };
     group.uses.push(use);
     group.services.add(use.service);
-    group.mergeable &&= use.value !== undefined && use.value.length > 0 && !use.placeholder;
+    group.mergeable &&= use.value !== undefined && use.value.length > 0 && !use.placeholder && use.template === undefined;
     byHolder.set(holder, group);
   });
 
@@ -71,7 +77,8 @@ export function nameSecrets(uses: readonly SecretUse[], taken: Set<string>): Nam
   return merged.map((group) => {
     const holder = group.uses.find((use) => use.kind === 'compose-secret' || use.kind === 'build-secret') ?? (group.uses[0] as SecretUse);
     const name = uniqueName(secretName(holder.key), holder.service, taken);
-    return { name, value: group.value, build: group.build, uses: group.uses };
+    const template = group.uses[0]?.template;
+    return { name, value: group.value, build: group.build, uses: group.uses, ...(template ? { template } : {}) };
   });
 }
 

@@ -1,24 +1,28 @@
 /**
  * One service of the migrated manifest: its image and build, the config it reads, how each
- * of its secrets reaches it (the image's *_FILE convention, a path variable, or an entrypoint
- * wrapper), and everything else passed through, host paths rebased and `$` escaped for
+ * of its secrets reaches it (the image's *_FILE convention, a path variable, or a variable set
+ * by planes' wrapper), and everything else passed through, host paths rebased and `$` escaped for
  * Compose. What the manifest cannot express is left out and reported.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ComposeOrigin, type ComposeService, type MountedResource, originOf } from '../compose/index.js';
-import { classifyName, describeValue } from '../judge/index.js';
+import { argAndEnvEntries, type DockerfileInstruction, parseDockerfile } from '../dockerfile/index.js';
+import { displayPath, readTextFile } from '../fs/index.js';
+import { classifyName, describeValue, dockerfileSetting, judgeCommandLine, judgeSetting, verdictMessage } from '../judge/index.js';
 import { MANIFEST_FILE, RUN_SECRETS, secretFile } from '../layout.js';
 import { PASS_THROUGH_KEYS } from '../manifest/index.js';
 import { carryWithoutSecrets, secretCarried } from './carried.js';
 import { COMMAND_FIELDS, secureCommandLines, type CommandSecret } from './commands.js';
 import type { KnownSecrets } from './known-secrets.js';
-import { fileVariableOf, imageRepository, lacksShell } from './images.js';
+import { fileVariableOf, imageRepository } from './images.js';
 import { rewriteVolumeSources } from '../generate/index.js';
 import { fromOut } from './paths.js';
-import { imageProcess, type LocalImageLookup } from './process.js';
+import { imageLacksShell, imageProcess, type LocalImageLookup } from './process.js';
 import type { ReviewItem, SettingRow } from './report.js';
+import { secretName } from './secrets.js';
 import { commandLineSecretTexts, type GuardTexts, secretReplacements } from './secret-texts.js';
-import { splitCommandLine, wrapperScript } from './shell.js';
+import { splitCommandLine } from './shell.js';
 import { interpolations, type SourceSetting } from './source.js';
 
 /** A setting of this service whose value moved to a secret. */
@@ -77,6 +81,8 @@ export interface ServicePlan {
 interface Mount {
   target?: string;
   env?: string;
+  /** Set in the process by planes' wrapper, for an image without a *_FILE convention. */
+  variable?: string;
   mode?: string;
   uid?: string;
   gid?: string;
@@ -94,19 +100,19 @@ export function planService(input: ServiceInput): ServicePlan {
   const paths = planPathSettings(input, moved.mounts);
   const commands = planCommandLines(input, image, paths.mounts, moved.movedVariables);
   const passThrough = planPassThrough(input, commands);
-  const wrapper = planWrapper(input, image, moved.wrapped, passThrough.settings, commands.noShell);
+  const variables = planSecretVariables(input, image, moved.wrapped, commands.mounts, passThrough.settings, commands.noShell);
   const build = planBuild(input);
   const service: Record<string, unknown> = {
     image,
     ...(build.build ? { build: build.build } : {}),
     ...(input.config.length > 0 ? { config: input.config } : {}),
-    ...(commands.mounts.size > 0 ? { secrets: Object.fromEntries(commands.mounts) } : {}),
-    ...escapeDollars({ ...passThrough.settings, ...wrapper.settings }),
+    ...(variables.mounts.size > 0 ? { secrets: Object.fromEntries(variables.mounts) } : {}),
+    ...escapeDollars({ ...passThrough.settings, ...variables.settings }),
   };
   return {
     service,
     rows: [...composeMounts.rows, ...moved.rows, ...paths.rows, ...build.rows],
-    reviews: [...imageReviews, ...composeMounts.reviews, ...moved.reviews, ...paths.reviews, ...commands.reviews, ...passThrough.reviews, ...wrapper.reviews, ...build.reviews],
+    reviews: [...imageReviews, ...composeMounts.reviews, ...moved.reviews, ...paths.reviews, ...commands.reviews, ...passThrough.reviews, ...variables.reviews, ...build.reviews],
     texts: {
       secrets: [...[...imageSecrets, ...build.secrets].map((value) => ({ value, from: `${input.name}.image or build` })), ...passThrough.texts.secrets],
       ordinary: [input.name, image, ...passThrough.texts.ordinary, ...build.ordinary],
@@ -175,13 +181,14 @@ function planComposeMounts(input: ServiceInput): MountPhase {
 
 interface WrappedVariable {
   variable: string;
+  secret: string;
   path: string;
 }
 
 /**
  * Each setting whose value moved to a secret, mounted by the service: the image reads it
- * through its *_FILE convention, the variable now holds the path, or an entrypoint wrapper
- * exports it (those are returned in `wrapped`).
+ * through its *_FILE convention, the variable now holds the path, or planes' wrapper sets it
+ * as a variable (those are returned in `wrapped`).
  */
 function planMovedSettings(input: ServiceInput, image: string, previous: ReadonlyMap<string, Mount>): MountPhase & { wrapped: WrappedVariable[]; movedVariables: Map<string, string[]> } {
   const { review, reviews } = reviewsOf(input.name);
@@ -195,7 +202,7 @@ function planMovedSettings(input: ServiceInput, image: string, previous: Readonl
     movedVariables.set(secret, [...(movedVariables.get(secret) ?? []), setting.key]);
     const reached = howMovedSettingIsRead(input, image, setting.key, secret, path);
     mounts.set(secret, reached.env === undefined ? mount : { ...mount, env: reached.env });
-    if (reached.env === undefined) wrapped.push({ variable: setting.key, path });
+    if (reached.env === undefined) wrapped.push({ variable: setting.key, secret, path });
     rows.push(row(setting, 'secret', reached.lands, reasons));
     for (const note of notes) review('review', note, setting.where);
     if (setting.interpolated) {
@@ -208,7 +215,7 @@ function planMovedSettings(input: ServiceInput, image: string, previous: Readonl
   return { mounts, rows, reviews, wrapped, movedVariables };
 }
 
-/** The variable the mount sets (none: an entrypoint wrapper exports the value), and where the setting lands. */
+/** The variable the mount sets (none: planes' wrapper sets the value as the variable), and where the setting lands. */
 function howMovedSettingIsRead(input: ServiceInput, image: string, key: string, secret: string, path: string): { env?: string; lands: string } {
   const fileVariable = fileVariableOf(image, key);
   const taken = input.config.includes(fileVariable ?? '') || input.paths.some((other) => other.setting.key === fileVariable);
@@ -216,7 +223,7 @@ function howMovedSettingIsRead(input: ServiceInput, image: string, key: string, 
     return { env: fileVariable, lands: `${secretFile(secret)}, read by ${imageRepository(image)} through ${fileVariable}=${path} (its *_FILE convention)` };
   }
   if (classifyName(key).expectsPath) return { env: key, lands: `${secretFile(secret)}; ${key}=${path} now holds its path` };
-  return { lands: `${secretFile(secret)} at ${path}, exported as ${key} by an entrypoint wrapper (${imageRepository(image)} has no *_FILE convention planes knows)` };
+  return { lands: `${secretFile(secret)} at ${path}, set as ${key} in the process by planes' wrapper (${imageRepository(image)} has no *_FILE convention planes knows)` };
 }
 
 /** Each variable that held the path of a mounted secret becomes the `env` of that mount. */
@@ -256,7 +263,7 @@ function planCommandLines(
     value,
     variables: movedVariables.get(secret) ?? [],
   }));
-  const noShell = lacksShell(image, input.definition['platform']);
+  const noShell = imageLacksShell(input.definition, image);
   const commands = secureCommandLines(input.definition, commandSecrets, noShell);
   const mounts = new Map(previous);
   for (const secret of commands.used) if (!mounts.has(secret)) mounts.set(secret, {});
@@ -388,61 +395,82 @@ function mountOf(mount: MountedResource, secret: string, review: Review): Mount 
 }
 
 /**
- * Starts the original process through `sh -c` after exporting the secrets from their files:
- * the entrypoint becomes the wrapper, followed by the original entrypoint; the image's CMD is
- * written out as `command` when the service had none, as a new entrypoint clears it.
+ * A secret the image reads from its environment only is given as a variable: the mount's
+ * `variable`, which starts the service through planes' wrapper (config/secret-env.sh). The
+ * wrapper then runs the service's own entrypoint, else the image's as `image_start`, learnt from
+ * the Dockerfile it is built from, the table of known images or an image on this machine.
+ * Where none of them tells, or the image has no shell, the secret stays a mounted file and a
+ * blocker gives what to add.
  */
-function planWrapper(
+function planSecretVariables(
   input: ServiceInput,
   image: string,
   wrapped: WrappedVariable[],
+  previous: ReadonlyMap<string, Mount>,
   passThrough: Record<string, unknown>,
   noShell: string | undefined,
-): { settings: Record<string, unknown>; reviews: ReviewItem[] } {
+): { mounts: Map<string, Mount>; settings: Record<string, unknown>; reviews: ReviewItem[] } {
   const { review, reviews } = reviewsOf(input.name);
-  if (wrapped.length === 0) return { settings: {}, reviews };
+  const mounts = new Map(previous);
+  if (wrapped.length === 0) return { mounts, settings: {}, reviews };
   const variables = wrapped.map((w) => w.variable).join(', ');
   const paths = wrapped.map((w) => w.path).join(', ');
-  const script = wrapperScript(wrapped);
+  const variableLines = wrapped.map((w) => `${w.secret}: { variable: ${w.variable} }`).join(', ');
   if (noShell !== undefined) {
-    review('blocker', `${variables}: ${imageRepository(image)} has no *_FILE convention, and ${noShell} for an entrypoint wrapper; the secret is mounted but the program does not read it: make the program read ${paths}`);
-    return { settings: {}, reviews };
+    review('blocker', `${variables}: ${imageRepository(image)} has no *_FILE convention, and ${noShell} for the wrapper that sets a variable from a secret file; the secret is mounted at ${paths} but the program does not read it: make the program read ${paths}`);
+    return { mounts, settings: {}, reviews };
   }
-  const original = processAfterWrapper(input, image, passThrough, review);
-  if (original === undefined) {
+  const start = startAfterWrapper(input, image, passThrough, review);
+  if (start === null) return { mounts, settings: {}, reviews };
+  if (start === undefined) {
     review(
       'blocker',
-      `${variables}: ${imageRepository(image)} has no *_FILE convention planes knows, and planes does not know its ENTRYPOINT and CMD (not in its table, no Dockerfile to read, not on this machine: planes never pulls); the secret is mounted but not exported. Either make the program read ${paths}, or add to the service in ${MANIFEST_FILE}: entrypoint: ["/bin/sh", "-c", ${JSON.stringify(script.split('$').join('$$'))}, "sh", <the image's ENTRYPOINT…>] and command: <the image's CMD, unless the service sets one>`,
+      `${variables}: ${imageRepository(image)} has no *_FILE convention planes knows, and planes does not know its ENTRYPOINT and CMD (not in its table, no Dockerfile to read, not on this machine: planes never pulls); the secret is mounted at ${paths} but not set as ${variables}. ` +
+        `Either make the program read ${paths}, or give it as a variable: in ${MANIFEST_FILE}, under services.${input.name}, write secrets: { ${variableLines} } and image_start: { entrypoint: [<the image's ENTRYPOINT>], command: [<the image's CMD>] } ` +
+        `(docker image inspect --format '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' ${image} shows them; [] for none)`,
     );
-    return { settings: {}, reviews };
+    return { mounts, settings: {}, reviews };
   }
-  const { entrypoint, command } = original;
-  if (entrypoint.length === 0 && command === undefined) {
-    review('blocker', `${variables}: the image starts no process planes can find (no ENTRYPOINT, no CMD) to run after the wrapper`);
-    return { settings: {}, reviews };
-  }
+  for (const { secret, variable } of wrapped) mounts.set(secret, { ...(mounts.get(secret) ?? {}), variable });
   review(
     'review',
-    `${variables}: ${imageRepository(image)} reads no *_FILE variable, so an entrypoint wrapper exports ${wrapped.length > 1 ? 'them' : 'it'} from ${paths} when the container starts. ` +
+    `${variables}: ${imageRepository(image)} reads no *_FILE variable, so the service starts through planes' wrapper, which sets ${wrapped.length > 1 ? 'them' : 'it'} from ${paths} in the process it starts (the mount's variable:). ` +
       `The value is not in the container's configuration (docker inspect shows no secret), but it is in the environment of the running process (/proc/1/environ) for anyone who can exec into the container, and a healthcheck or docker exec does not get it. Better: have the program read the file`,
   );
-  return { settings: { entrypoint: ['/bin/sh', '-c', script, 'sh', ...entrypoint], ...(command === undefined ? {} : { command }) }, reviews };
+  return { mounts, settings: start, reviews };
 }
 
-/** What the wrapper runs once the secrets are exported: the service's own entrypoint, else the image's ENTRYPOINT and CMD (undefined: unknown). */
-function processAfterWrapper(input: ServiceInput, image: string, passThrough: Record<string, unknown>, review: Review): { entrypoint: string[]; command: unknown } | undefined {
+/**
+ * What the service needs besides the variable mounts for the wrapper to start its process:
+ * its own entrypoint as a list, or the image's process as image_start. Undefined: the image's
+ * process is unknown; null: none can be given, and a blocker says why.
+ */
+function startAfterWrapper(input: ServiceInput, image: string, passThrough: Record<string, unknown>, review: Review): Record<string, unknown> | undefined | null {
   const ownEntrypoint = input.definition.entrypoint;
   if (ownEntrypoint !== undefined && ownEntrypoint !== null) {
     const current = passThrough['entrypoint'] as string | string[] | undefined;
-    // Left out as it held a secret: there is no entrypoint to start after the wrapper.
-    if (current === undefined) return undefined;
-    return { entrypoint: typeof current === 'string' ? splitCommandLine(current) : current, command: passThrough['command'] };
+    if (current === undefined) {
+      review('blocker', `the service's own entrypoint was left out (it held a secret), so the wrapper that sets secrets as variables has no process to start; the secrets stay mounted files`);
+      return null;
+    }
+    // A service's own entrypoint makes the engine ignore the image's CMD: no command is none, said as [].
+    return { entrypoint: typeof current === 'string' ? splitCommandLine(current) : current, ...(passThrough['command'] === undefined ? { command: [] } : {}) };
   }
   const process = imageProcess(input.definition, image, input.lookup);
   if (process === undefined) return undefined;
-  const command = passThrough['command'] ?? (process.cmd.length > 0 ? process.cmd : undefined);
-  review('review', `the wrapper starts the image's own process, learnt from ${process.from}: ${JSON.stringify([...process.entrypoint, ...(command === undefined ? [] : process.cmd)])}`);
-  return { entrypoint: process.entrypoint, command };
+  if (process.entrypoint.length === 0 && process.cmd.length === 0 && passThrough['command'] === undefined) {
+    review('blocker', `the image starts no process planes can find (no ENTRYPOINT, no CMD in ${process.from}) for the wrapper to run`);
+    return null;
+  }
+  // A Dockerfile's ENTRYPOINT or CMD is no input of the compose setup: the judgement decides whether it may be written.
+  const held = [judgeCommandLine({ field: 'entrypoint', value: process.entrypoint, written: [] }), judgeCommandLine({ field: 'command', value: process.cmd, written: [] })].flat().filter((verdict) => verdict.severity === 'error');
+  const [first] = held;
+  if (first !== undefined) {
+    review('blocker', `the image's ENTRYPOINT or CMD, learnt from ${process.from}, holds a secret on its command line (${first.reason}): not written into ${MANIFEST_FILE} as image_start; have the program read it from a file under /run/secrets, then give image_start by hand`);
+    return null;
+  }
+  review('review', `the wrapper starts the image's own process, learnt from ${process.from}: image_start ${JSON.stringify({ entrypoint: process.entrypoint, command: process.cmd })}`);
+  return { image_start: { entrypoint: process.entrypoint, command: process.cmd } };
 }
 
 /** The build, unless the service has none or its context is remote. */
@@ -462,6 +490,7 @@ function planBuild(input: ServiceInput): { build: Record<string, unknown> | unde
   for (const key of Object.keys(build)) {
     if (!BUILD_KEYS.has(key)) review('blocker', `build.${key}: the manifest's build has context, dockerfile, target, args and secrets only; left out`);
   }
+  dockerfileSecrets(input, review);
   const context = fromOut(input.outDir, build.context);
   const dockerfile = typeof build.dockerfile === 'string' && build.dockerfile !== resolve(build.context, 'Dockerfile') ? fromOut(build.context, build.dockerfile) : undefined;
   const { args, rows: argRows } = planBuildArgs(input.buildArgs);
@@ -479,6 +508,34 @@ function planBuild(input: ServiceInput): { build: Record<string, unknown> | unde
     ordinary: [build.context, ...stringsOf(build.dockerfile ?? ''), ...stringsOf(build.target ?? ''), ...stringsOf(args)],
     secrets: [],
   };
+}
+
+/**
+ * The Dockerfile the service builds, which migration carries over as it is: each ARG and ENV
+ * the judgement calls a secret stays in the image it builds, so the report names its line and
+ * the BuildKit fix.
+ */
+function dockerfileSecrets(input: ServiceInput, review: Review): void {
+  const path = input.definition.build?.dockerfile;
+  if (typeof path !== 'string' || !path.startsWith('/') || !existsSync(path)) return;
+  let instructions: DockerfileInstruction[];
+  try {
+    instructions = parseDockerfile(readTextFile(path, path), path);
+  } catch {
+    // A Dockerfile BuildKit cannot read either: planes check reports it.
+    return;
+  }
+  const file = displayPath(input.project.workingDir, path);
+  for (const entry of argAndEnvEntries(instructions)) {
+    const verdict = judgeSetting(dockerfileSetting(entry));
+    if (verdict === undefined) continue;
+    const id = secretName(entry.key);
+    review(
+      verdict.severity === 'error' ? 'blocker' : 'review',
+      `${file}:${entry.line}: ${entry.keyword} ${entry.key}: ${verdictMessage(verdict)}. planes migrate does not rewrite Dockerfiles: remove it there, and read the secret in the RUN that needs it with RUN --mount=type=secret,id=${id} (it is then at /run/secrets/${id} for that step only), passed by build.secrets: [${id}] of the service and build_secrets.${id} in ${MANIFEST_FILE}`,
+      { file, line: entry.line, column: entry.column },
+    );
+  }
 }
 
 /** The build args that are no secret stay build args; one the host does not set is left out, as Compose passes none. */

@@ -2,8 +2,7 @@ import { classifyName, detectCredentials } from '../judge/index.js';
 
 /**
  * Shell text that migration writes: reading a secret from its file where a command line held
- * it, and the entrypoint wrapper that exports a secret for images without a *_FILE
- * convention. Everything here is in the container's terms (a single `$`); escaping for
+ * it. Everything here is in the container's terms (a single `$`); escaping for
  * Compose interpolation happens once, when the manifest is assembled.
  */
 
@@ -88,15 +87,6 @@ export function containsStandingAlone(text: string, value: string): boolean {
 /** Whether an argument list puts `value` where a password goes. */
 export function argumentsHoldPassword(args: readonly string[], value: string): boolean {
   return args.some((arg, index) => occurrences(arg, value, (at) => counts(arg, at, value, 'password', args[index - 1])).length > 0);
-}
-
-/**
- * The entrypoint wrapper: reads each secret into its variable, exports them, then execs the
- * original process (its words follow the script as "$@").
- */
-export function wrapperScript(exports: readonly { variable: string; path: string }[]): string {
-  const reads = exports.map(({ variable, path }) => `${variable}=${readSecret(path)}`);
-  return [...reads, `export ${exports.map(({ variable }) => variable).join(' ')}`, 'exec "$@"'].join(' && ');
 }
 
 /** Splits a command line as Compose splits the string form of `command` and `entrypoint`: quotes and backslashes, no expansion. */

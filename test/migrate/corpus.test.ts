@@ -4,9 +4,11 @@
  * directory:
  *   A. the generated dev file is accepted by `docker compose config`;
  *   B. `planes check` on the new project finds no errors (but the input's own: the corpus
- *      ships no Dockerfiles for its builds);
+ *      ships no Dockerfiles for its builds; fixtures/awesome-compose lays the few that decide
+ *      how a secret reaches the program over a copy of their example);
  *   C. every secret value of the input, as the checker judges it, appears in the new project
- *      only inside secrets/*.txt (0600, in a 0700 directory);
+ *      only inside secrets/*.txt (0600, in a 0700 directory), and a templated secret (a DSN
+ *      split around its password) renders with planes setup to the very value it replaced;
  *   D. services, images, ports, volumes, networks, healthchecks, commands and every other key
  *      are what they were, apart from the settings that moved (`docker compose config` of both).
  * An example that cannot migrate cleanly is listed in EXPECTED_FAILURES with the reason, and
@@ -18,11 +20,14 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkProject } from '../../src/check/manifest.js';
 import { runCheck } from '../../src/check/run.js';
 import { loadComposeProject } from '../../src/compose/index.js';
+import { loadManifest } from '../../src/manifest/index.js';
 import { formatReport, isClean, migrate, type MigrationReport } from '../../src/migrate/index.js';
+import { setupDevSecrets } from '../../src/setup/index.js';
 import { CORPUS, corpusPresent } from '../support/corpus.js';
 import { dockerTools } from '../support/engine.js';
 import { canaryCopy, composeConfig, differences, filesHolding, inputSecrets, nonSecretText, toolEnvironment, type InputSecret } from './round-trip.js';
@@ -32,20 +37,17 @@ const AWESOME_COMPOSE = join(CORPUS, 'awesome-compose');
 /** Examples that cannot migrate cleanly, and why; each must report a blocker matching `blocker`. */
 const EXPECTED_FAILURES: Record<string, { reason: string; blocker: RegExp }> = {
   'aspnet-mssql': {
-    reason: 'azure-sql-edge reads SA_PASSWORD from its environment only (no *_FILE convention), and its ENTRYPOINT/CMD are not known without pulling the image, so no entrypoint wrapper',
+    reason:
+      'azure-sql-edge reads SA_PASSWORD from its environment only (no *_FILE convention), and no published Dockerfile gives its ENTRYPOINT/CMD (planes never pulls), so the secret cannot be given as a variable through the wrapper: the blocker gives the image_start lines to add',
     blocker: /SA_PASSWORD: mcr\.microsoft\.com\/azure-sql-edge has no \*_FILE convention planes knows, and planes does not know its ENTRYPOINT/,
   },
-  'react-rust-postgres': {
-    reason: 'PG_PASSWORD of a service built from a Dockerfile the corpus does not ship: its ENTRYPOINT/CMD are unknown, so no entrypoint wrapper (the app should read PG_PASSWORD from a file)',
-    blocker: /PG_PASSWORD: react-rust-postgres-backend has no \*_FILE convention planes knows, and planes does not know its ENTRYPOINT/,
-  },
   'wasmedge-kafka-mysql': {
-    reason: 'DATABASE_URL holds a password on a WebAssembly image, which has no *_FILE convention and no shell for an entrypoint wrapper',
-    blocker: /DATABASE_URL: \S+ has no \*_FILE convention/,
+    reason: 'DATABASE_URL moves out as a templated secret (its password shared with MYSQL_ROOT_PASSWORD), but the WebAssembly image has no *_FILE convention and no shell for the wrapper that would set it as a variable: the program must read /run/secrets/database_url',
+    blocker: /^DATABASE_URL: \S+ has no \*_FILE convention, and a wasi\/wasm \(WebAssembly\) image has no shell/m,
   },
   'wasmedge-mysql-nginx': {
-    reason: 'DATABASE_URL holds a password on a WebAssembly image, which has no *_FILE convention and no shell for an entrypoint wrapper',
-    blocker: /DATABASE_URL: \S+ has no \*_FILE convention/,
+    reason: 'DATABASE_URL moves out as a templated secret (its password shared with MYSQL_ROOT_PASSWORD), but the WebAssembly image has no *_FILE convention and no shell for the wrapper that would set it as a variable: the program must read /run/secrets/database_url',
+    blocker: /^DATABASE_URL: \S+ has no \*_FILE convention, and a wasi\/wasm \(WebAssembly\) image has no shell/m,
   },
 };
 
@@ -63,8 +65,38 @@ function examples(): Example[] {
       if (!statSync(dir).isDirectory()) return [];
       return readdirSync(dir)
         .filter((file) => /^(?:docker-)?compose\.ya?ml$/.test(file))
-        .map((file) => ({ name, dir, file }));
+        .map((file) => ({ name, dir: withFixtures(name, dir), file }));
     });
+}
+
+/** Files of the example the corpus does not ship (its Dockerfiles), from fixtures/awesome-compose (SOURCES.md there), laid over a copy of it. */
+const FIXTURES = fileURLToPath(new URL('./fixtures/awesome-compose', import.meta.url));
+
+function withFixtures(name: string, dir: string): string {
+  const overlay = join(FIXTURES, name);
+  if (!existsSync(overlay)) return dir;
+  const copy = join(temporaryDirectory('planes-corpus-example-'), name);
+  cpSync(dir, copy, { recursive: true });
+  cpSync(overlay, copy, { recursive: true });
+  return copy;
+}
+
+/**
+ * Each templated secret migrate wrote, rendered again by planes setup from its parts once its
+ * file is gone: the same bytes as the input value it replaced.
+ */
+function expectTemplatesRenderTheInput(out: string, inputValues: readonly string[]): number {
+  const loaded = loadManifest(join(out, 'compose', 'stack.yaml'));
+  const templated = Object.entries(loaded.manifest.secrets).filter(([, secret]) => secret.template !== undefined).map(([name]) => name);
+  const written = new Map(templated.map((name) => [name, readFileSync(join(out, 'secrets', `${name}.txt`), 'utf8')]));
+  for (const name of templated) rmSync(join(out, 'secrets', `${name}.txt`));
+  setupDevSecrets(loaded, out);
+  for (const name of templated) {
+    const rendered = readFileSync(join(out, 'secrets', `${name}.txt`), 'utf8');
+    expect(rendered === written.get(name), `secrets/${name}.txt rendered by planes setup is what migrate wrote`).toBe(true);
+    expect(inputValues.includes(rendered), `secrets/${name}.txt rendered by planes setup is a secret value of the input, byte for byte`).toBe(true);
+  }
+  return templated.length;
 }
 
 const present = corpusPresent('planes migrate corpus round trip', AWESOME_COMPOSE);
@@ -80,7 +112,8 @@ function temporaryDirectory(prefix: string): string {
 }
 
 describe.skipIf(!present || !docker)('planes migrate: round trip over the awesome-compose corpus', () => {
-  const all = present ? examples() : [];
+  // Only when the suite runs: an example with fixtures is copied, and afterAll removes the copy.
+  const all = present && docker ? examples() : [];
 
   it('knows every example of its expected-failure table', () => {
     expect(all.length).toBeGreaterThan(0);
@@ -119,6 +152,9 @@ describe.skipIf(!present || !docker)('planes migrate: round trip over the awesom
     expect(statSync(secretsDir).mode & 0o777).toBe(0o700);
     for (const entry of readdirSync(secretsDir).filter((entry) => entry.endsWith('.txt'))) expect(statSync(join(secretsDir, entry)).mode & 0o777, entry).toBe(0o600);
 
+    // C'. A templated secret renders back to the very value it replaced.
+    const templated = expectTemplatesRenderTheInput(out, values);
+
     // D. Everything but the moved settings as it was.
     const diff = differences(input.config!, output.config!, secrets.settings, values);
     const expected = EXPECTED_FAILURES[name];
@@ -128,7 +164,7 @@ describe.skipIf(!present || !docker)('planes migrate: round trip over the awesom
     } else {
       expect(blockers.join('\n'), `${name} is expected to fail: ${expected.reason}`).toMatch(expected.blocker);
     }
-    summary.push(summaryLine(name, report, blockers, diff, weak, expected?.reason));
+    summary.push(summaryLine(name, report, blockers, diff, weak, templated, expected?.reason));
   });
 
   it.each(all)('$name: keeps secrets it cannot move, planted as canaries, out of every file and the report', ({ dir, file }) => {
@@ -197,14 +233,23 @@ function expectCanariesOnlyInSecretFiles(dir: string, file: string, weak: readon
   }
 }
 
-function summaryLine(name: string, report: MigrationReport, blockers: string[], diff: { differences: string[]; sharedConfig: number }, weak: readonly InputSecret[], reason: string | undefined): string {
+function summaryLine(
+  name: string,
+  report: MigrationReport,
+  blockers: string[],
+  diff: { differences: string[]; sharedConfig: number },
+  weak: readonly InputSecret[],
+  templated: number,
+  reason: string | undefined,
+): string {
   const planes = (plane: string): number => report.settings.filter((row) => row.plane === plane).length;
   const counts = `${planes('secret')} secret, ${planes('secret path')} path, ${planes('config')} config, ${planes('build arg')} build arg`;
   const extras = [
     `${report.reviews.length - blockers.length} to review`,
     ...(weak.length > 0 ? [`${weak.length} weak value(s) proved by canaries`] : []),
+    ...(templated > 0 ? [`${templated} templated secret(s) rendered back byte for byte`] : []),
     ...(diff.sharedConfig > 0 ? [`${diff.sharedConfig} shared config variable(s)`] : []),
   ].join(', ');
   if (reason === undefined) return `  ${name}: clean — ${counts}; ${extras}`;
-  return `  ${name}: expected failure (${blockers.length} blocker(s), ${diff.differences.length} difference(s)) — ${reason}`;
+  return `  ${name}: expected failure (${blockers.length} blocker(s), ${diff.differences.length} difference(s); ${extras}) — ${reason}`;
 }

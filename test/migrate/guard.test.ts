@@ -133,7 +133,7 @@ configs:
     expect(serviceOf(result, 'app')['command']).toBeUndefined();
   });
 
-  it('an entrypoint left out leaves an entrypoint wrapper nothing to start: a blocker, not a crash', () => {
+  it('an entrypoint left out leaves the wrapper for secrets as variables nothing to start: a blocker, not a crash', () => {
     const result = migrated({
       'compose.yaml': `services:
   app:
@@ -145,8 +145,9 @@ configs:
     expectNowhere(result, CANARY);
     expect(blockersOf(result.report)).toEqual([
       expect.stringMatching(/^app: entrypoint still holds a password on its command line .*; entrypoint is left out of the migrated project until then$/),
-      expect.stringMatching(/^app: API_KEY: myorg\/app has no \*_FILE convention planes knows/),
+      expect.stringMatching(/^app: the service's own entrypoint was left out \(it held a secret\), so the wrapper that sets secrets as variables has no process to start/),
     ]);
+    expect(serviceOf(result, 'app')['secrets']).toEqual({ api_key: {} });
     expect(serviceOf(result, 'app')['entrypoint']).toBeUndefined();
   });
 

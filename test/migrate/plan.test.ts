@@ -50,7 +50,7 @@ describe('planning the manifest: secrets', () => {
     expect(Object.keys(plan.manifest['secrets'] as object)).toEqual(['postgres_password', 'pgadmin_default_password']);
   });
 
-  it('wraps the entrypoint of an image without a *_FILE convention, starting the image\'s own process', () => {
+  it('gives a secret as a variable to an image without a *_FILE convention, with the image\'s own process as image_start', () => {
     const plan = planOf({
       'compose.yaml': `services:
   git:
@@ -59,15 +59,17 @@ describe('planning the manifest: secrets', () => {
 `,
     });
     const git = servicesOf(plan)['git'];
-    expect(git?.['entrypoint']).toEqual(['/bin/sh', '-c', 'DB_PASSWD="$$(cat /run/secrets/db_passwd)" && export DB_PASSWD && exec "$$@"', 'sh', '/usr/bin/entrypoint']);
-    expect(git?.['command']).toEqual(['/usr/bin/s6-svscan', '/etc/s6']);
-    expect(git?.secrets).toEqual({ db_passwd: {} });
-    const wrapperReview = plan.reviews.find((r) => r.message.includes('entrypoint wrapper'));
+    expect(git?.['entrypoint']).toBeUndefined();
+    expect(git?.['command']).toBeUndefined();
+    expect(git?.['image_start']).toEqual({ entrypoint: ['/usr/bin/entrypoint'], command: ['/usr/bin/s6-svscan', '/etc/s6'] });
+    expect(git?.secrets).toEqual({ db_passwd: { variable: 'DB_PASSWD' } });
+    expect(blockers(plan)).toEqual([]);
+    const wrapperReview = plan.reviews.find((r) => r.message.includes("planes' wrapper"));
     expect(wrapperReview?.level).toBe('review');
     expect(wrapperReview?.message).toMatch(/docker inspect/);
   });
 
-  it('wraps the service\'s own entrypoint and keeps its command', () => {
+  it('starts the service\'s own entrypoint, as a list, and its command through the wrapper', () => {
     const plan = planOf({
       'compose.yaml': `services:
   app:
@@ -78,8 +80,19 @@ describe('planning the manifest: secrets', () => {
 `,
     });
     const app = servicesOf(plan)['app'];
-    expect(app?.['entrypoint']).toEqual(['/bin/sh', '-c', 'API_TOKEN="$$(cat /run/secrets/api_token)" && export API_TOKEN && exec "$$@"', 'sh', '/app/start', '--verbose']);
+    expect(app?.['entrypoint']).toEqual(['/app/start', '--verbose']);
     expect(app?.['command']).toEqual(['serve']);
+    expect(app?.['image_start']).toBeUndefined();
+    expect(app?.secrets).toEqual({ api_token: { variable: 'API_TOKEN' } });
+    expect(blockers(plan)).toEqual([]);
+  });
+
+  it('says "no command" as [] under the service\'s own entrypoint, which makes the engine ignore the image\'s CMD', () => {
+    const plan = planOf({ 'compose.yaml': `services:\n  app:\n    image: example/app\n    entrypoint: ["/app/start"]\n    environment: { API_TOKEN: ${PASSWORD} }\n` });
+    const app = servicesOf(plan)['app'];
+    expect(app?.['entrypoint']).toEqual(['/app/start']);
+    expect(app?.['command']).toEqual([]);
+    expect(app?.['image_start']).toBeUndefined();
     expect(blockers(plan)).toEqual([]);
   });
 
@@ -93,20 +106,22 @@ describe('planning the manifest: secrets', () => {
       'api/Dockerfile': 'FROM python:3.12 AS base\nENTRYPOINT ["/app/entrypoint.sh"]\nFROM base AS run\nCMD ["gunicorn", "app:app"]\nFROM base AS test\nCMD ["pytest"]\n',
     });
     const api = servicesOf(plan)['api'];
-    expect(api?.['entrypoint']).toEqual(['/bin/sh', '-c', expect.stringContaining('export SESSION_SECRET'), 'sh', '/app/entrypoint.sh']);
-    expect(api?.['command']).toEqual(['gunicorn', 'app:app']);
+    expect(api?.['image_start']).toEqual({ entrypoint: ['/app/entrypoint.sh'], command: ['gunicorn', 'app:app'] });
+    expect(api?.secrets).toEqual({ session_secret: { variable: 'SESSION_SECRET' } });
     expect(api?.image).toMatch(/-api$/);
   });
 
   it('asks a local lookup for an image it does not know, and blocks when nobody knows', () => {
     const compose = { 'compose.yaml': `services:\n  x:\n    image: acme/server:2\n    environment: { ACME_PASSWORD: ${PASSWORD} }\n` };
     const known = planOf(compose, (image) => (image === 'acme/server:2' ? { entrypoint: ['/init'], cmd: ['acme', 'run'], from: 'local' } : undefined));
-    expect(servicesOf(known)['x']?.['entrypoint']).toEqual(['/bin/sh', '-c', expect.any(String), 'sh', '/init']);
-    expect(servicesOf(known)['x']?.['command']).toEqual(['acme', 'run']);
+    expect(servicesOf(known)['x']?.['image_start']).toEqual({ entrypoint: ['/init'], command: ['acme', 'run'] });
+    expect(servicesOf(known)['x']?.secrets).toEqual({ acme_password: { variable: 'ACME_PASSWORD' } });
 
     const unknown = planOf(compose);
     expect(blockers(unknown).join('\n')).toMatch(/ACME_PASSWORD: acme\/server has no \*_FILE convention planes knows, and planes does not know its ENTRYPOINT/);
-    expect(servicesOf(unknown)['x']?.['entrypoint']).toBeUndefined();
+    // The exact lines the user adds once the image's process is known.
+    expect(blockers(unknown).join('\n')).toContain("under services.x, write secrets: { acme_password: { variable: ACME_PASSWORD } } and image_start: { entrypoint: [<the image's ENTRYPOINT>], command: [<the image's CMD>] }");
+    expect(servicesOf(unknown)['x']?.['image_start']).toBeUndefined();
     expect(servicesOf(unknown)['x']?.secrets).toEqual({ acme_password: {} });
   });
 
@@ -237,7 +252,8 @@ describe('planning the manifest: env files and one plane per variable', () => {
 `,
     });
     expect(plan.manifest['config']).toBeUndefined();
-    expect(Object.keys(plan.manifest['secrets'] as object)).toEqual(['database_url', 'database_url_b']);
+    // a's URL is templated: its password a secret of its own.
+    expect(Object.keys(plan.manifest['secrets'] as object)).toEqual(['database_url', 'database_url_b', 'database_url_password']);
     expect(plan.reviews.map((r) => r.message).join('\n')).toMatch(/DATABASE_URL holds no secret in b, but does in a/);
   });
 });

@@ -126,7 +126,8 @@ const READ_SECRET = /"\$\$\(cat \/run\/secrets\/[^)]+\)"|\$\$\(cat \/run\/secret
  * How the migrated project differs from the input, apart from the moved settings: each
  * difference one line. Moved: secret variables (gone, or `*_FILE` paths instead), config of
  * other services (one env file for all), secret mounts, the image named for a build-only
- * service, an entrypoint wrapper, secrets read from their files on command lines.
+ * service, planes' wrapper for secrets given as variables (its config mount and the label of
+ * config digests with it), secrets read from their files on command lines.
  */
 export function differences(input: ComposeConfig, output: ComposeConfig, secrets: readonly InputSecret[], secretValues: readonly string[]): { differences: string[]; sharedConfig: number } {
   const found: string[] = [];
@@ -165,11 +166,11 @@ export function differences(input: ComposeConfig, output: ComposeConfig, secrets
     const targets = (list: unknown): string[] => ((list ?? []) as { target: string }[]).map((mount) => (mount.target.startsWith('/') ? mount.target : `/run/secrets/${mount.target}`));
     for (const target of targets(before['secrets'])) if (!targets(after['secrets']).includes(target)) say(`secrets: ${target} no longer mounted`);
 
-    const wrapper = isWrapper(after['entrypoint']);
-    if (wrapper) {
-      const rest = (after['entrypoint'] as string[]).slice(4);
-      if (before['entrypoint'] !== null && !isDeepStrictEqual(rest, before['entrypoint'])) say('entrypoint: the wrapper does not start the original entrypoint');
-      if (before['command'] !== null && !isDeepStrictEqual(after['command'], before['command'])) say('command: changed under the wrapper');
+    const wrapped = wrapperStart(after['entrypoint']);
+    if (wrapped !== undefined) {
+      // Through planes' wrapper the service runs its own entrypoint, or the image's (image_start), after `--`.
+      if (before['entrypoint'] !== null && before['entrypoint'] !== undefined && !isDeepStrictEqual(wrapped, before['entrypoint'])) say('entrypoint: the wrapper does not start the original entrypoint');
+      if (before['command'] !== null && before['command'] !== undefined && !isDeepStrictEqual(after['command'], before['command'])) say('command: changed under the wrapper');
     } else {
       for (const field of ['entrypoint', 'command']) {
         if (!isDeepStrictEqual(normalized(before[field], secretValues), normalized(after[field], secretValues))) say(`${field}: changed`);
@@ -185,12 +186,22 @@ export function differences(input: ComposeConfig, output: ComposeConfig, secrets
     };
     if (!isDeepStrictEqual(build(before), build(after))) say('build: changed');
 
+    // planes' own additions: the wrapper's config mount, and the label that recreates a container whose config file changed.
+    const withoutPlanes = (definition: Record<string, unknown>): Record<string, unknown> => {
+      const configs = ((definition['configs'] ?? []) as { source: string }[]).filter((mount) => mount.source !== WRAPPER_CONFIG);
+      const labels = Object.fromEntries(Object.entries((definition['labels'] ?? {}) as Record<string, unknown>).filter(([key]) => key !== CONFIG_DIGESTS_LABEL));
+      const rest = { ...definition };
+      delete rest['configs'];
+      delete rest['labels'];
+      return { ...rest, ...(configs.length > 0 ? { configs } : {}), ...(Object.keys(labels).length > 0 ? { labels } : {}) };
+    };
+    const [beforeRest, afterRest] = [withoutPlanes(before), withoutPlanes(after)];
     const handled = new Set(['image', 'environment', 'secrets', 'entrypoint', 'command', 'healthcheck', 'build']);
-    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    for (const key of new Set([...Object.keys(beforeRest), ...Object.keys(afterRest)])) {
       if (handled.has(key)) continue;
-      if (!(key in after)) say(`${key}: left out`);
-      else if (!(key in before)) say(`${key}: new`);
-      else if (!isDeepStrictEqual(before[key], after[key])) say(`${key}: changed`);
+      if (!(key in afterRest)) say(`${key}: left out`);
+      else if (!(key in beforeRest)) say(`${key}: new`);
+      else if (!isDeepStrictEqual(beforeRest[key], afterRest[key])) say(`${key}: changed`);
     }
   }
   for (const key of ['networks', 'volumes']) {
@@ -199,8 +210,14 @@ export function differences(input: ComposeConfig, output: ComposeConfig, secrets
   return { differences: found, sharedConfig };
 }
 
-function isWrapper(entrypoint: unknown): boolean {
-  return Array.isArray(entrypoint) && entrypoint[0] === '/bin/sh' && entrypoint[1] === '-c' && String(entrypoint[2]).includes('$$(cat /run/secrets/') && entrypoint[3] === 'sh';
+const WRAPPER_CONFIG = 'planes_secret_env';
+const CONFIG_DIGESTS_LABEL = 'planes.config-digests';
+
+/** What an entrypoint through planes' wrapper (`/bin/sh /planes/secret-env.sh NAME=FILE… -- …`) starts; undefined: no wrapper. */
+function wrapperStart(entrypoint: unknown): unknown[] | undefined {
+  if (!Array.isArray(entrypoint) || entrypoint[0] !== '/bin/sh' || entrypoint[1] !== '/planes/secret-env.sh') return undefined;
+  const separator = entrypoint.indexOf('--');
+  return separator === -1 ? undefined : entrypoint.slice(separator + 1);
 }
 
 /** A command line with every secret, as a value or as a read of its file, made the same mark. */

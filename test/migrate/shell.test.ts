@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeCommandLine } from '../../src/judge/index.js';
-import { scriptOfArguments, splitCommandLine, substituteInScript, wrapperScript } from '../../src/migrate/shell.js';
+import { scriptOfArguments, splitCommandLine, substituteInScript } from '../../src/migrate/shell.js';
 
 const PATH = '/run/secrets/db_password';
 
@@ -45,10 +44,3 @@ describe('splitCommandLine', () => {
   });
 });
 
-describe('wrapperScript', () => {
-  it('exports each secret from its file and execs the original process; the checker finds nothing on that line', () => {
-    const script = wrapperScript([{ variable: 'SA_PASSWORD', path: '/run/secrets/sa_password' }, { variable: 'API_KEY', path: '/run/secrets/api_key' }]);
-    expect(script).toBe('SA_PASSWORD="$(cat /run/secrets/sa_password)" && API_KEY="$(cat /run/secrets/api_key)" && export SA_PASSWORD API_KEY && exec "$@"');
-    expect(judgeCommandLine({ field: 'entrypoint', value: ['/bin/sh', '-c', script, 'sh', '/entrypoint.sh'], written: [] })).toEqual([]);
-  });
-});

@@ -1,6 +1,5 @@
-import { interpolate } from '../../compose/index.js';
-import { argAndEnvEntries, type ArgOrEnvEntry } from '../../dockerfile/index.js';
-import { judgeSetting, type Setting, verdictMessage } from '../../judge/index.js';
+import { argAndEnvEntries } from '../../dockerfile/index.js';
+import { dockerfileSetting, judgeSetting, verdictMessage } from '../../judge/index.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
 /**
@@ -16,7 +15,7 @@ export const secretInDockerfileRule: Rule = {
     const findings: RuleFinding[] = [];
     for (const { service, file, instructions } of context.dockerfiles) {
       for (const entry of argAndEnvEntries(instructions)) {
-        const verdict = judgeSetting(settingOf(entry), context.judgeOptions);
+        const verdict = judgeSetting(dockerfileSetting(entry), context.judgeOptions);
         if (verdict === undefined) continue;
         findings.push({ file, line: entry.line, column: entry.column, service, key: entry.key, path: null, severity: verdict.severity, message: verdictMessage(verdict) });
       }
@@ -24,14 +23,3 @@ export const secretInDockerfileRule: Rule = {
     return findings;
   },
 };
-
-/**
- * `$VAR` and `${VAR:-default}` in a Dockerfile read build arguments, whose values are only known
- * at build time: the value judged is the one the Dockerfile gives when none is passed.
- */
-function settingOf(entry: ArgOrEnvEntry): Setting {
-  const place = entry.keyword === 'ARG' ? 'dockerfile-arg' : 'dockerfile-env';
-  if (entry.value === undefined || !entry.value.includes('$')) return { place, name: entry.key, value: entry.value };
-  const { value, references } = interpolate(entry.value, () => undefined);
-  return { place, name: entry.key, value, written: { template: entry.value, references, sources: {} } };
-}

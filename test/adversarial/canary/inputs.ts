@@ -338,6 +338,37 @@ export const INPUTS: readonly HostileInput[] = [
     families: ['check', 'migrate'],
     build: (b) => b.file('compose.yaml', compose(`    healthcheck:\n      test: ["CMD", "mysqladmin", "ping", "-uroot", "-p${b.canary}"]\n`)),
   },
+  {
+    id: 'DSN password for an image without *_FILE',
+    class: CLASSES.migrate,
+    families: ['check', 'migrate'],
+    build: (b) => b.file('compose.yaml', compose(`    environment:\n      DATABASE_URL: "postgresql://shop:${b.canary}@db:5432/shop?sslmode=disable"\n`)),
+  },
+  {
+    id: 'DSN password on a WebAssembly image',
+    class: CLASSES.migrate,
+    families: ['check', 'migrate'],
+    build: (b) => b.file('compose.yaml', compose(`    platform: wasi/wasm\n    environment:\n      DATABASE_URL: "mysql://root:${b.canary}@db:3306/mysql"\n`)),
+  },
+  {
+    id: 'secret ARG default in a Dockerfile migrate carries over',
+    class: CLASSES.migrate,
+    families: ['check', 'migrate'],
+    build: (b) => {
+      b.file('Dockerfile', `FROM scratch\nARG NPM_TOKEN=npm_${b.canary}\n`);
+      b.file('compose.yaml', compose('    build: { context: . }\n'));
+    },
+  },
+  {
+    id: 'password in the CMD of the Dockerfile image_start is learnt from',
+    class: CLASSES.migrate,
+    families: ['check', 'migrate'],
+    build: (b) => {
+      b.file('Dockerfile', `FROM node:20\nCMD ["node", "server.js", "--password", "${b.canary}"]\n`);
+      b.file('compose.yaml', compose('    build: { context: . }\n    environment:\n      API_TOKEN: ${DB_PASSWORD}\n'));
+      b.file('.env', 'DB_PASSWORD=Zq8rT4mLw2x9kPd\n');
+    },
+  },
   { id: 'secret in an x- extension', class: CLASSES.migrate, families: ['check', 'migrate'], build: (b) => b.file('compose.yaml', compose('', `x-credentials:\n  DB_PASSWORD: ${b.canary}\n`)) },
   {
     id: 'secret in build args',
