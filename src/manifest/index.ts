@@ -3,6 +3,7 @@ export { loadManifest, ManifestError, parseManifest, type LoadedManifest } from 
 export type { YamlPath } from './locate.js';
 export { configValueIn, environmentNames, externalSecretName, isPerEnvironment, secretMounts, templateParts, type SecretMount } from './model.js';
 export { renderDevTemplates, type DevRendering } from './dev-templates.js';
+export { lacksShell } from './image-shell.js';
 export { parseTemplate, renderTemplate, swarmTemplate, SWARM_SECRET_MAX_BYTES, type TemplateInputs } from './template.js';
 export {
   configKey,

@@ -6,6 +6,7 @@ import { configValueIn, environmentNames, isPerEnvironment, secretMounts } from 
 import { PASS_THROUGH_KEYS, type Manifest } from './schema.js';
 import type { YamlPath } from './locate.js';
 import { templateProblems } from './template-rules.js';
+import { lacksShell } from './image-shell.js';
 
 export interface SemanticProblem {
   path: YamlPath;
@@ -299,7 +300,10 @@ function secretVariablesCanStart(manifest: Manifest): SemanticProblem[] {
     const wrapped = secretMounts(service).find((mount) => mount.variable !== undefined);
     if (wrapped === undefined) continue;
     const at: YamlPath = ['services', name, 'secrets', wrapped.secret, 'variable'];
-    if (typeof service.entrypoint === 'string') {
+    const noShell = lacksShell(service.image, service['platform'], service['runtime']);
+    if (noShell !== undefined) {
+      problems.push({ path: at, message: `${wrapped.variable} would be set by planes' wrapper, a shell script, and ${noShell}: drop variable: and make the program read /run/secrets/${wrapped.target}` });
+    } else if (typeof service.entrypoint === 'string') {
       problems.push({ path: ['services', name, 'entrypoint'], message: 'write the entrypoint as a list: the wrapper that sets the secret variables runs it after its own arguments' });
     } else if (service.entrypoint === undefined && service.image_start === undefined) {
       problems.push({ path: at, message: `starting through the wrapper replaces the image's entrypoint, which planes cannot know without pulling the image: ${IMAGE_START_HINT}` });

@@ -94,10 +94,3 @@ function imageTag(image: string): string {
   const colon = withoutDigest.indexOf(':', withoutDigest.lastIndexOf('/') + 1);
   return colon === -1 ? 'latest' : withoutDigest.slice(colon + 1);
 }
-
-/** Images that run without /bin/sh, where a shell wrapper cannot start. */
-export function lacksShell(image: string | undefined, platform: unknown): string | undefined {
-  if (typeof platform === 'string' && platform.startsWith('wasi')) return `a ${platform} (WebAssembly) image has no shell`;
-  if (image?.startsWith('gcr.io/distroless/')) return 'a distroless image has no shell';
-  return undefined;
-}

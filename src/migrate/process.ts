@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { readTextFile } from '../fs/index.js';
 import type { ComposeService } from '../compose/index.js';
 import { type DockerfileInstruction, parseDockerfile } from '../dockerfile/index.js';
-import { knownProcess, lacksShell, type ImageProcess } from './images.js';
+import { knownProcess, type ImageProcess } from './images.js';
+import { lacksShell } from '../manifest/index.js';
 
 /** ENTRYPOINT and CMD of an image present on this machine; undefined when it is not. */
 export type LocalImageLookup = (image: string) => ImageProcess | undefined;
@@ -23,11 +24,11 @@ export function imageProcess(service: ComposeService, image: string | undefined,
 
 /** Why the service's image has no /bin/sh for a wrapper (undefined: it has one, as far as planes knows). */
 export function imageLacksShell(service: ComposeService, image: string | undefined): string | undefined {
-  const own = lacksShell(image, service['platform']);
+  const own = lacksShell(image, service['platform'], service['runtime']);
   if (own !== undefined) return own;
   const base = builtFrom(service);
   if (base === 'scratch') return 'its Dockerfile builds it FROM scratch, which has no shell';
-  return base === undefined ? undefined : lacksShell(base, undefined);
+  return base === undefined ? undefined : lacksShell(base, undefined, undefined);
 }
 
 /** The image the built stage finally stands on (its stages followed down), when the service builds from a Dockerfile here. */
