@@ -25,10 +25,12 @@ export const ADVERSARIAL_VALUES: readonly string[] = [
 ];
 
 /** As many ordinary values as a 5,000-service project holds, none of them a credential. */
-export function ordinaryValues(count = 100_000): string[] {
-  return Array.from({ length: count }, (_, index) =>
-    [`service-${index}`, 'postgres://db:5432/app', 'INFO', `${index}`, 'ghcr.io/org/app:1.2.3', 'http://localhost:3000', '/run/secrets/db', '--log-level=debug'][index % 8] as string,
-  );
+export function ordinaryValues(count = 100_000, from = 0): string[] {
+  // Each value differs from every other, so that none is a scan planes remembers from before.
+  return Array.from({ length: count }, (_, position) => {
+    const index = from + position;
+    return [`service-${index}`, `postgres://db:5432/app${index}`, `INFO ${index}`, `${index}`, `ghcr.io/org/app:1.2.${index}`, `http://localhost:${index}`, `/run/secrets/db${index}`, `--log-level=debug-${index}`][index % 8] as string;
+  });
 }
 
 /** A shell script of unbalanced quotes, open substitutions and flag clusters. */
