@@ -21,7 +21,7 @@
  *   interpolated into it, a credential written as a default in it.
  */
 import { interpolate, type VariableReference } from '../compose/index.js';
-import { classifyName, type CredentialMatch, describeValue, detectCredentials, detectSettingCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type NameVerdict } from '../redact/index.js';
+import { classifyName, type CredentialMatch, describeValue, detectCredentials, detectSettingCredentials, isHarmlessValue, isPlaceholder, looksLikeFilePath, type NameVerdict, ScanCache } from '../redact/index.js';
 import { basicAuthCredentials } from './basic-auth.js';
 import { detectPasswordArguments } from './command-line.js';
 import type { FillOrigin, JudgeOptions, NameRule, ReferenceFact, Setting, SettingVerdict } from './verdict.js';
@@ -32,6 +32,25 @@ type WithoutSettingFacts<Verdict> = Verdict extends unknown ? Omit<Verdict, 'pla
 type Found = WithoutSettingFacts<SettingVerdict>;
 
 export function judgeSetting(setting: Setting, options: JudgeOptions = {}): SettingVerdict | undefined {
+  const { place, name, value } = setting;
+  if (setting.written !== undefined || setting.host !== undefined || typeof value !== 'string') return judgeAnySetting(setting, options);
+  let verdicts = literalVerdicts.get(options);
+  if (verdicts === undefined) {
+    verdicts = new ScanCache();
+    literalVerdicts.set(options, verdicts);
+  }
+  return verdicts.get(`${place}:${name.length}:${name}${value}`, () => judgeAnySetting(setting, options) ?? null) ?? undefined;
+}
+
+/**
+ * A literal setting — written as it is, no variable in it, not passed through from the host —
+ * is judged by its place, name and value alone, and projects write the same ones in service
+ * after service: each is judged once for the options it is judged with. Verdicts are shared,
+ * and never changed.
+ */
+const literalVerdicts = new WeakMap<JudgeOptions, ScanCache<SettingVerdict | null>>();
+
+function judgeAnySetting(setting: Setting, options: JudgeOptions): SettingVerdict | undefined {
   const name = nameVerdictOf(setting);
   const found = judgeNameThenValue(setting, name, options);
   const identifier = name?.secret === true && name.severity === 'warning';
