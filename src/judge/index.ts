@@ -7,7 +7,7 @@
 export { judgeSetting } from './judge-setting.js';
 export { judgeCommandLine } from './judge-command-line.js';
 export { judgeConfigText, judgeConfigVariable } from './judge-config.js';
-export { composeSetting, writtenIn } from './compose-entry.js';
+export { judgeComposeEntry, writtenIn } from './compose-entry.js';
 export { dockerfileSetting } from './dockerfile-entry.js';
 export { isDistinctiveSecret, KnownSecretValues, PrefixIndex } from './known-secrets.js';
 export { secretId, verdictHeadline, verdictMessage, verdictProblem } from './message.js';

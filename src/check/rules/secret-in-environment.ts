@@ -1,6 +1,6 @@
 import { originOf } from '../../yaml/index.js';
 import { formatComposePath } from '../../compose/index.js';
-import { composeSetting, judgeSetting, verdictMessage } from '../../judge/index.js';
+import { judgeComposeEntry, verdictMessage } from '../../judge/index.js';
 import { entryPosition } from '../entry-position.js';
 import type { Rule, RuleFinding } from '../rule.js';
 
@@ -19,7 +19,7 @@ export const secretInEnvironmentRule: Rule = {
       const environment = definition.environment ?? {};
       for (const [name, value] of Object.entries(environment)) {
         const origin = originOf(environment, name);
-        const verdict = judgeSetting(composeSetting(context.project.projectEnv, 'environment', name, value, origin), context.judgeOptions);
+        const verdict = judgeComposeEntry(context.project.projectEnv, 'environment', name, value, origin, context.judgeOptions);
         if (verdict === undefined) continue;
         const { file, line, column } = entryPosition(context, origin);
         const path = formatComposePath(['services', service, 'environment', name]);
