@@ -71,18 +71,29 @@ export function stopNode(node: Node): void {
   if (stopped.status !== 0) throw new Error(`stopping ${node} failed:\n${stopped.stderr}`);
 }
 
-/** Starts a node's engine again and waits until the Swarm has a leader and sees every node ready. */
-export async function startNode(node: Node): Promise<void> {
+/** Starts a node's engine again; it rejoins the Swarm with the state it had. */
+export function startNode(node: Node): void {
   const started = script(['start', node]);
   if (started.status !== 0) throw new Error(`starting ${node} failed:\n${started.stderr}`);
-  await clusterReady();
 }
 
+/** Waits until the Swarm has a leader and sees every node ready. */
 export async function clusterReady(): Promise<void> {
   await waitFor('every node of the cluster to be ready under a leader', 90_000, () => {
     const nodes = on('m1', ['node', 'ls', '--format', '{{.Status}}']);
     return nodes.status === 0 && nodes.stdout.split('\n').filter((line) => line === 'Ready').length === NODES.length ? true : undefined;
   });
+}
+
+/** Removes a stack from the cluster, then its secrets and configs once no service holds them; best effort, for afterAll. */
+export async function removeClusterStack(stack: string): Promise<void> {
+  on('m1', ['stack', 'rm', stack]);
+  const left = (kind: 'service' | 'secret' | 'config') => on('m1', [kind, 'ls', '-q', '--filter', kind === 'service' ? `label=com.docker.stack.namespace=${stack}` : `name=${stack}_`]).stdout.split('\n').filter(Boolean);
+  await waitFor('the stack, its secrets and configs to go', 60_000, () => {
+    if (left('service').length > 0) return undefined;
+    for (const kind of ['secret', 'config'] as const) if (left(kind).length > 0) on('m1', [kind, 'rm', ...left(kind)]);
+    return left('secret').length + left('config').length === 0 ? true : undefined;
+  }).catch(() => {});
 }
 
 /** The running containers of a service on one node. */

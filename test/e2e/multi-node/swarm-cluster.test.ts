@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../../src/report/finding.js';
 import { planes, type CliResult } from '../../support/cli.js';
 import { randomSecret, sha256, uniqueName, waitFor, writeProject } from '../support.js';
-import { clusterDown, clusterPossible, clusterReady, clusterUp, containersOn, MANAGERS, type Node, NODES, on, placement, socket, startNode, stopNode, WORKERS } from './cluster.js';
+import { clusterDown, clusterPossible, clusterReady, clusterUp, containersOn, type Node, NODES, on, placement, removeClusterStack, socket, startNode, stopNode, WORKERS } from './cluster.js';
 
 /**
  * The prod plane on a Swarm of three managers and two workers (scripts/swarm-cluster.sh), as
@@ -21,7 +21,8 @@ const stack = uniqueName('pe2em');
 const onWorkers = `${stack}_workers`;
 const everywhere = `${stack}_everywhere`;
 const apiKeys = [randomSecret(), randomSecret()];
-const dbPassword = `${randomSecret()}/:@+%`;
+// Characters a URL reserves, so that the templated secret's encoding is part of what must match.
+const dbPasswords = [`${randomSecret()}/:@+%`, `${randomSecret()}#?&=`];
 const extraToken = randomSecret();
 const injected = randomSecret();
 let root = '';
@@ -68,9 +69,9 @@ configs:
   app_conf: { file: ./conf/app.conf }
 `;
 
-const sources = (apiKey: number): NodeJS.ProcessEnv => ({ PLANES_E2E_API_KEY: apiKeys[apiKey], PLANES_E2E_DB: dbPassword, PLANES_E2E_EXTRA: extraToken });
+const sources = (apiKey = 0, db = 0): NodeJS.ProcessEnv => ({ PLANES_E2E_API_KEY: apiKeys[apiKey], PLANES_E2E_DB: dbPasswords[db], PLANES_E2E_EXTRA: extraToken });
 
-function planesAt(node: Node, args: string[], env: NodeJS.ProcessEnv = sources(0)): CliResult {
+function planesAt(node: Node, args: string[], env: NodeJS.ProcessEnv = sources()): CliResult {
   return planes(args, root, { ...env, DOCKER_HOST: socket(node) });
 }
 
@@ -119,6 +120,12 @@ function audit(): { status: number | null; report: Report; output: string } {
   return { status: result.status, report: JSON.parse(result.stdout || '{"findings":[]}') as Report, output: result.stdout + result.stderr };
 }
 
+function editFile(path: string, edit: (text: string) => string): void {
+  writeFileSync(join(root, path), edit(readFileSync(join(root, path), 'utf8')));
+  const generated = planes(['generate'], root);
+  expect(generated.status, generated.stderr).toBe(0);
+}
+
 function devRendering(): string {
   return readFileSync(join(root, 'secrets/database_url.txt'), 'utf8');
 }
@@ -134,7 +141,7 @@ describe.skipIf(!available)(SUITE, () => {
     root = writeProject({
       'compose/stack.yaml': MANIFEST,
       'conf/app.conf': 'version one',
-      'secrets/db_password.txt': dbPassword,
+      'secrets/db_password.txt': dbPasswords[0]!,
       'secrets/api_key.txt': apiKeys[0]!,
     });
     const generated = planes(['generate'], root);
@@ -150,8 +157,9 @@ describe.skipIf(!available)(SUITE, () => {
       return;
     }
     // A cluster that was already up stays, without this suite's stack.
-    for (const node of NODES) if (on(node, ['version']).status !== 0) await startNode(node).catch(() => {});
-    on('m1', ['stack', 'rm', stack]);
+    for (const node of NODES) if (on(node, ['version']).status !== 0) startNode(node);
+    await clusterReady();
+    await removeClusterStack(stack);
   }, 180_000);
 
   it('a DOCKER_HOST naming a worker: secrets and stacks need a manager, exit 2, nothing changed', () => {
@@ -179,7 +187,7 @@ describe.skipIf(!available)(SUITE, () => {
     const workers = await runningOn(onWorkers, ONE_PER_WORKER, 'one task on each worker, none on a manager');
     for (const node of WORKERS) {
       expect(hashesIn(node, workers[node][0]!, ['/run/secrets/api_key', '/run/secrets/db_password', '/run/secrets/database_url'])).toBe(
-        [`${sha256(apiKeys[0]!)}  /run/secrets/api_key`, `${sha256(dbPassword)}  /run/secrets/db_password`, `${sha256(devRendering())}  /run/secrets/database_url`, ''].join('\n'),
+        [`${sha256(apiKeys[0]!)}  /run/secrets/api_key`, `${sha256(dbPasswords[0]!)}  /run/secrets/db_password`, `${sha256(devRendering())}  /run/secrets/database_url`, ''].join('\n'),
       );
     }
     const global = await runningOn(everywhere, ONE_PER_NODE, 'one task on every node');
@@ -187,7 +195,7 @@ describe.skipIf(!available)(SUITE, () => {
   }, 180_000);
 
   it('no service spec, task spec or container on any node holds a value', () => {
-    const values = [apiKeys[0]!, dbPassword, encodeURIComponent(dbPassword), devRendering()];
+    const values = [apiKeys[0]!, dbPasswords[0]!, encodeURIComponent(dbPasswords[0]!), devRendering()];
     const specs = on('m1', ['service', 'inspect', onWorkers, everywhere]);
     const taskIds = on('m1', ['stack', 'ps', '-q', stack]).stdout.split('\n').filter(Boolean);
     const tasks = on('m1', ['inspect', ...taskIds]);
@@ -238,4 +246,57 @@ describe.skipIf(!available)(SUITE, () => {
     expect(removed.status, removed.stderr).toBe(0);
     await waitFor('the audit to be clean again once the tasks rolled back', 90_000, () => (audit().status === 0 ? true : undefined));
   }, 240_000);
+
+  it('with one of three managers stopped, the Raft quorum holds: secrets push creates a secret and deploy rolls it out to the workers', async () => {
+    stopNode('m3');
+    writeFileSync(join(root, 'secrets/extra_token.txt'), extraToken, { mode: 0o600 });
+    editFile('compose/stack.yaml', (text) =>
+      text
+        .replace('  database_url:\n', '  extra_token:\n    source: { env: PLANES_E2E_EXTRA }\n  database_url:\n')
+        .replace('      database_url: { env: DATABASE_URL_FILE }\n', '      database_url: { env: DATABASE_URL_FILE }\n      extra_token: {}\n'),
+    );
+    const pushed = planesAt('m1', ['secrets', 'push', '--env', 'prod']);
+    expect(pushed.stderr).toContain(`created   ${stack}_extra_token`);
+    expect(pushed.status, pushed.stderr).toBe(0);
+    const deployed = deploy('m2');
+    expect(deployed.status, deployed.stderr).toBe(0);
+    await rolledOn(onWorkers, ONE_PER_WORKER, '/run/secrets/extra_token', sha256(extraToken));
+  }, 180_000);
+
+  it('with two of three managers stopped, secrets push and deploy name the lost quorum and exit 2', async () => {
+    stopNode('m2');
+    await quorumLost();
+    for (const args of [['secrets', 'push', '--env', 'prod'], ['deploy', '--env', 'prod', '--resolve-image', 'never']]) {
+      const result = planesAt('m1', args);
+      expect(result.stderr, args.join(' ')).toMatch(
+        new RegExp(`^planes: the Swarm of the manager at DOCKER_HOST=${socket('m1')} has lost its Raft quorum: it has no leader.*more than half of its 3 managers \\(2\\) must be online\\. Start the stopped managers`),
+      );
+      expect(result.status, args.join(' ')).toBe(2);
+    }
+    startNode('m2');
+    startNode('m3');
+    await clusterReady();
+    const pushed = planesAt('m1', ['secrets', 'push', '--env', 'prod']);
+    expect(pushed.status, pushed.stderr).toBe(0);
+  }, 240_000);
+
+  it('templated secret: rotating a part renders it anew on the workers, byte-equal to the dev rendering', async () => {
+    const rotated = planesAt('m1', ['secrets', 'rotate', 'db_password', '--env', 'prod', '--timeout', '90'], sources(0, 1));
+    expect(rotated.status, rotated.stderr).toBe(0);
+    writeFileSync(join(root, 'secrets/db_password.txt'), dbPasswords[1]!, { mode: 0o600 });
+    const setup = planes(['setup'], root);
+    expect(setup.status, setup.stderr).toBe(0);
+    const where = await rolledOn(onWorkers, ONE_PER_WORKER, '/run/secrets/database_url', sha256(devRendering()));
+    for (const node of WORKERS) expect(hashesIn(node, where[node][0]!, ['/run/secrets/db_password'])).toBe(`${sha256(dbPasswords[1]!)}  /run/secrets/db_password\n`);
+    expect(stackSecrets().filter((name) => name.startsWith(`${stack}_db_password`))).toEqual([`${stack}_db_password_v2`]);
+  }, 180_000);
+
+  it('rolling config: a changed config file reaches the tasks on the workers, and the old config goes', async () => {
+    editFile('conf/app.conf', () => 'version two');
+    const deployed = deploy();
+    expect(deployed.status, deployed.stderr).toBe(0);
+    await rolledOn(onWorkers, ONE_PER_WORKER, '/etc/app.conf', sha256('version two'));
+    const configs = on('m1', ['config', 'ls', '--format', '{{.Name}}', '--filter', `name=${stack}_app_conf`]).stdout.split('\n').filter(Boolean);
+    expect(configs).toHaveLength(1);
+  }, 180_000);
 });
