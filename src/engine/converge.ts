@@ -1,5 +1,4 @@
 import type Docker from 'dockerode';
-import { EngineError } from './docker.js';
 import { runningTasks, serviceName, type SwarmService, type SwarmTask } from './services.js';
 
 const FAILED_UPDATE_STATES = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
@@ -30,27 +29,49 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
   return { done: true };
 }
 
-/** Polls until every service has converged on the secret, or fails with what it was still waiting for. */
-export async function waitForConvergence(docker: Docker, serviceIds: string[], secretId: string, timeoutMs: number, pollMs = 1000): Promise<void> {
+/** A service that had not converged when the time ran out, or whose update stopped, and what it was waiting for or why it stopped. */
+export interface Unconverged {
+  service: string;
+  waitingFor: string;
+}
+
+/**
+ * Polls until every service has converged on the secret. An update Swarm stopped is given one
+ * restart (a node that went away stops it; once the node is back, a new update carries on);
+ * stopped again, it is not waited for any longer. Those, and the services still waiting when
+ * the time runs out (a node down, no node left that may run a task), are returned, so that the
+ * caller keeps what their old tasks still use.
+ */
+export async function waitForConvergence(
+  docker: Docker,
+  serviceIds: string[],
+  secretId: string,
+  timeoutMs: number,
+  options: { restart?: (service: SwarmService) => Promise<void>; pollMs?: number } = {},
+): Promise<Unconverged[]> {
   const deadline = Date.now() + timeoutMs;
+  const restarted = new Set<string>();
+  const stopped: Unconverged[] = [];
   let pending = [...serviceIds];
-  let waitingFor = '';
   for (;;) {
-    const still: string[] = [];
+    const waiting: Unconverged[] = [];
+    const waitingIds: string[] = [];
     for (const id of pending) {
       const service = (await docker.getService(id).inspect()) as SwarmService;
       const state = convergence(service, await runningTasks(docker, id), secretId);
-      if ('failed' in state) throw new EngineError(state.failed);
-      if (!state.done) {
-        still.push(id);
-        waitingFor = state.waitingFor;
+      if ('failed' in state && options.restart && !restarted.has(id)) {
+        restarted.add(id);
+        await options.restart(service);
+        waitingIds.push(id);
+        waiting.push({ service: serviceName(service), waitingFor: `${state.failed}; restarted` });
+      } else if ('failed' in state) stopped.push({ service: serviceName(service), waitingFor: state.failed });
+      else if (!state.done) {
+        waitingIds.push(id);
+        waiting.push({ service: serviceName(service), waitingFor: state.waitingFor });
       }
     }
-    pending = still;
-    if (pending.length === 0) return;
-    if (Date.now() >= deadline) {
-      throw new EngineError(`the services did not converge within ${Math.round(timeoutMs / 1000)} s; last seen: ${waitingFor}. Inspect them with docker service ps --no-trunc, then run the command again or raise --timeout`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    pending = waitingIds;
+    if (pending.length === 0 || Date.now() >= deadline) return [...stopped, ...waiting];
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
   }
 }

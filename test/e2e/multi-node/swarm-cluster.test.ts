@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../../src/report/finding.js';
-import { planes, type CliResult } from '../../support/cli.js';
+import { planes, planesRunning, type CliResult } from '../../support/cli.js';
 import { randomSecret, sha256, uniqueName, waitFor, writeProject } from '../support.js';
 import { clusterDown, clusterPossible, clusterReady, clusterUp, containersOn, type Node, NODES, on, placement, removeClusterStack, socket, startNode, stopNode, WORKERS } from './cluster.js';
 
@@ -299,4 +299,32 @@ describe.skipIf(!available)(SUITE, () => {
     const configs = on('m1', ['config', 'ls', '--format', '{{.Name}}', '--filter', `name=${stack}_app_conf`]).stdout.split('\n').filter(Boolean);
     expect(configs).toHaveLength(1);
   }, 180_000);
+
+  it('rotate with a worker engine stopped mid-rotation: names the services that did not converge, exit 1, keeps the old secret; a rerun once the worker is back finishes it', async () => {
+    const running = planesRunning(['secrets', 'rotate', 'api_key', '--env', 'prod', '--timeout', '20'], root, { ...sources(1), DOCKER_HOST: socket('m1') });
+    await running.stderrShows('planes: updating service');
+    stopNode('w1');
+    const result = await running.done;
+    expect(result.stderr).toMatch(new RegExp(`^  not converged: ${onWorkers}: `, 'm'));
+    expect(result.stderr).toContain(`planes: kept ${stack}_api_key: `);
+    expect(result.stderr).toContain('run planes secrets rotate api_key --env prod again to finish');
+    expect(result.status, result.stderr).toBe(1);
+    expect(stackSecrets().filter((name) => name.startsWith(`${stack}_api_key`))).toEqual([`${stack}_api_key`, `${stack}_api_key_v2`]);
+    expect(`${result.stdout}${result.stderr}`.includes(apiKeys[1]!)).toBe(false);
+
+    // No task is left without its secret: every container on the nodes that are up reads the old value or the new one.
+    const known = new Set(apiKeys.map((key) => `${sha256(key)}  /run/secrets/api_key\n`));
+    for (const node of NODES.filter((n) => n !== 'w1')) {
+      for (const id of [onWorkers, everywhere].flatMap((service) => containersOn(node, service))) expect(known.has(hashesIn(node, id, ['/run/secrets/api_key']))).toBe(true);
+    }
+
+    startNode('w1');
+    await clusterReady();
+    const rerun = planesAt('m1', ['secrets', 'rotate', 'api_key', '--env', 'prod', '--timeout', '90'], sources(1));
+    expect(rerun.stderr).toContain(`planes: api_key: finished the rotation to ${stack}_api_key_v2 (version 2)`);
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(stackSecrets().filter((name) => name.startsWith(`${stack}_api_key`))).toEqual([`${stack}_api_key_v2`]);
+    await rolledOn(onWorkers, ONE_PER_WORKER, '/run/secrets/api_key', sha256(apiKeys[1]!));
+    await rolledOn(everywhere, ONE_PER_NODE, '/run/secrets/api_key', sha256(apiKeys[1]!));
+  }, 240_000);
 });
