@@ -198,9 +198,9 @@ async function moveStackServices(engine: Engine, stack: string, { from, to }: Se
   if (moved.length === 0) return { updatedServices: [], notConverged: [] };
   progress(`waiting for ${moved.map(serviceName).join(', ')} to run with ${to.name}`);
   const notConverged = await waitForConvergence(engine.docker, moved.map((service) => service.ID), to.id, timeoutMs, {
-    // The same spec again: Swarm starts a new update where the stopped one left off.
-    restart: async (service) => {
-      progress(`restarting the update of service ${serviceName(service)}, which Swarm stopped (${service.UpdateStatus?.Message ?? service.UpdateStatus?.State})`);
+    // The same spec again: Swarm starts a new update that moves the tasks still on the old secret.
+    restart: async (service, reason) => {
+      progress(`restarting the update of service ${serviceName(service)}: ${reason}`);
       await updateService(engine.docker, service, service.Spec ?? {});
     },
   });

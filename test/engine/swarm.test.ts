@@ -100,7 +100,7 @@ describe('convergence', () => {
   });
 
   it('waits for tasks on the old secret, tasks starting, missing replicas and a running update', () => {
-    expect(convergence(svc, [task('old', 'running'), task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/old secret/) });
+    expect(convergence(svc, [task('old', 'running'), task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/old secret/), stalled: true });
     expect(convergence(svc, [task('new', 'starting'), task('new', 'running')], 'new')).toMatchObject({ done: false });
     expect(convergence(svc, [task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/1 of 2/) });
     expect(convergence({ ...svc, UpdateStatus: { State: 'updating' } }, [], 'new')).toMatchObject({ done: false });
@@ -130,13 +130,22 @@ describe('convergence', () => {
     expect(await waitForConvergence(docker, ['done'], 'new', 0)).toEqual([]);
   });
 
-  it('restarts an update Swarm stopped once, then names it if it stops again', async () => {
+  it('restarts an update Swarm stopped a few times, then names it if it stops again', async () => {
     const paused = { ...service('shop_paused', []), UpdateStatus: { State: 'paused', Message: 'node down' } };
     const restarted: string[] = [];
     const docker = engineWith({ paused: { service: paused, tasks: [] } });
     const left = await waitForConvergence(docker, ['paused'], 'new', 50, { pollMs: 1, restart: async (s) => void restarted.push(s.ID) });
-    expect(restarted).toEqual(['svc-shop_paused']);
+    expect(restarted).toEqual(['svc-shop_paused', 'svc-shop_paused', 'svc-shop_paused']);
     expect(left).toEqual([{ service: 'shop_paused', waitingFor: 'shop_paused: the update paused (node down)' }]);
+  });
+
+  it('restarts an update that ended with tasks left on the old secret, once they stay there for a few polls', async () => {
+    const ended = { ...service('shop_ended', []), UpdateStatus: { State: 'completed' } };
+    const reasons: string[] = [];
+    const docker = engineWith({ ended: { service: ended, tasks: [task('old', 'running'), task('new', 'running')] } });
+    const left = await waitForConvergence(docker, ['ended'], 'new', 30, { pollMs: 1, restart: async (_, reason) => void reasons.push(reason) });
+    expect(reasons[0]).toBe('shop_ended: 1 task(s) still on the old secret, and no update runs to move them');
+    expect(left).toEqual([{ service: 'shop_ended', waitingFor: 'shop_ended: 1 task(s) still on the old secret' }]);
   });
 });
 

@@ -320,7 +320,8 @@ describe.skipIf(!available)(SUITE, () => {
 
     startNode('w1');
     await clusterReady();
-    const rerun = planesAt('m1', ['secrets', 'rotate', 'api_key', '--env', 'prod', '--timeout', '90'], sources(1));
+    // Within the 60 s the test's planes() waits for a command.
+    const rerun = planesAt('m1', ['secrets', 'rotate', 'api_key', '--env', 'prod', '--timeout', '50'], sources(1));
     expect(rerun.stderr).toContain(`planes: api_key: finished the rotation to ${stack}_api_key_v2 (version 2)`);
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(stackSecrets().filter((name) => name.startsWith(`${stack}_api_key`))).toEqual([`${stack}_api_key_v2`]);
