@@ -50,7 +50,7 @@ export async function rotateSecret(engine: Engine, loaded: LoadedManifest, secre
   const unfinished = await unfinishedRotation(engine, loaded.manifest, secret, sha256Hex(value));
   if (unfinished) {
     progress(`finishing the rotation to ${unfinished.to.name}: ${unfinished.from.name} is still in the Swarm`);
-    const switched = await switchServices(engine, loaded, unfinished, options, progress);
+    const switched = await switchServices(engine, loaded, secret, unfinished, options, progress);
     return { oldName: unfinished.from.name, newName: unfinished.to.name, version: loaded.manifest.secrets[secret]!.version!, ...switched, resumed: true };
   }
   const rotation = prepareRotation(loaded, secret, options.root);
@@ -62,7 +62,7 @@ export async function rotateSecret(engine: Engine, loaded: LoadedManifest, secre
   const rotated = { oldName: rotation.oldName, newName: rotation.newName, version: rotation.version, resumed: false };
   // The old secret is not in the Swarm: no service can be using it.
   if (!old) return { ...rotated, updatedServices: [], notConverged: [], oldKeptFor: [], oldRemoved: false };
-  const switched = await switchServices(engine, loaded, { from: { id: old.id, name: old.name }, to: { id: newId, name: rotation.newName } }, options, progress);
+  const switched = await switchServices(engine, loaded, secret, { from: { id: old.id, name: old.name }, to: { id: newId, name: rotation.newName } }, options, progress);
   return { ...rotated, ...switched };
 }
 
@@ -167,9 +167,9 @@ interface SecretSwitch {
 /**
  * Moves the stack's services from the old secret to the new one, waits for them to run with
  * it, and removes the old secret unless a service outside the stack still uses it. The files
- * already name the new secret, so a failure here says how to finish by hand.
+ * already name the new secret, so after a failure here a rerun finishes the rotation.
  */
-async function switchServices(engine: Engine, loaded: LoadedManifest, secrets: SecretSwitch, options: RotateOptions, progress: Progress): Promise<Pick<RotateResult, 'updatedServices' | 'notConverged' | 'oldKeptFor' | 'oldRemoved'>> {
+async function switchServices(engine: Engine, loaded: LoadedManifest, secret: string, secrets: SecretSwitch, options: RotateOptions, progress: Progress): Promise<Pick<RotateResult, 'updatedServices' | 'notConverged' | 'oldKeptFor' | 'oldRemoved'>> {
   try {
     const { updatedServices, notConverged } = await moveStackServices(engine, loaded.manifest.name, secrets, options.timeoutMs, progress);
     // A task that has not moved yet (its node down) still mounts the old secret: it stays until a rerun sees them converge.
@@ -178,7 +178,7 @@ async function switchServices(engine: Engine, loaded: LoadedManifest, secrets: S
     return { updatedServices, notConverged, oldKeptFor, oldRemoved: oldKeptFor.length === 0 };
   } catch (error) {
     const cause = engineFailure(error, 'updating the services', engine.endpoint);
-    const unfinished = `; ${loaded.file} and the stack file already name ${secrets.to.name}: finish with planes deploy --env ${options.environment}, then planes secrets prune --env ${options.environment}`;
+    const unfinished = `; ${loaded.file} and the stack file already name ${secrets.to.name}: once the engine answers, run planes secrets rotate ${secret} --env ${options.environment} again to finish`;
     throw cause instanceof UsageError ? new EngineError(`${cause.message}${unfinished}`) : cause;
   }
 }
