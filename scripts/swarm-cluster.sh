@@ -196,7 +196,8 @@ our_processes() {
     stat -L -c '%i %n' /proc/[0-9]*/ns/net 2>/dev/null \
       | awk -v wanted=" ${inodes[*]} " 'index(wanted, " " $1 " ") { split($2, p, "/"); print p[3] }'
   fi
-  find /sys/fs/cgroup/pids/"$CGROUP_PARENT" -name cgroup.procs -exec cat {} + 2>/dev/null || true
+  # cgroup v1 (the pids hierarchy holds every process) or v2 (one hierarchy).
+  find /sys/fs/cgroup/pids/"$CGROUP_PARENT" /sys/fs/cgroup/"$CGROUP_PARENT" -name cgroup.procs -exec cat {} + 2>/dev/null || true
 }
 
 our_mounts() {
@@ -226,7 +227,7 @@ cmd_down() {
   done
   rm -rf "$DATA_ROOT"
   # Cgroups of the containers, leaves first (rmdir only removes empty ones).
-  find /sys/fs/cgroup/*/"$CGROUP_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  find /sys/fs/cgroup/*/"$CGROUP_PARENT" /sys/fs/cgroup/"$CGROUP_PARENT" -depth -type d -exec rmdir {} + 2>/dev/null || true
   [ -n "$quiet" ] || log "down: no namespace, process, mount or directory of the cluster is left"
 }
 
