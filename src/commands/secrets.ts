@@ -97,12 +97,14 @@ function registerPruneCommand(secrets: Command, responder: Responder): void {
 function registerRotateCommand(secrets: Command, responder: Responder): void {
   secrets
     .command('rotate')
-    .description('create <stack>_<name>_v<N+1> from the source, point the manifest, the generated files and the running services at it, and remove the old one')
+    .description(
+      'create <stack>_<name>_v<N+1> from the source, point the manifest, the generated files and the running services at it, and remove the old one; when a service does not converge (a node down), keep the old one and exit 1: run it again once the nodes are back to finish',
+    )
     .argument('<name>', 'the secret, as named in the manifest')
     .option(...ENV_OPTION)
     .option(...MANIFEST_OPTION)
     .addOption(new Option('--timeout <seconds>', 'how long to wait for the services to converge').default(180).argParser(positiveNumber))
-    .action(responder.respond(async (name: string, options: RotateFlags) => rotateOutcome(name, await rotate(name, options, responder.stream))));
+    .action(responder.respond(async (name: string, options: RotateFlags) => rotateOutcome(name, await rotate(name, options, responder.stream), options)));
 }
 
 type RotateFlags = EnvOptions & { timeout: number };
@@ -159,11 +161,29 @@ function pruneOutcome(pruned: PruneCandidate[], dryRun: boolean): Outcome {
   });
 }
 
-function rotateOutcome(name: string, result: RotateResult): Outcome {
+/** Exit 1 when a service did not converge in time: the old secret is kept, and a rerun finishes the rotation. */
+function rotateOutcome(name: string, result: RotateResult, options: RotateFlags): Outcome {
+  if (result.notConverged.length > 0) {
+    const environment = options.env === undefined ? '' : ` --env ${options.env}`;
+    return outcome(
+      {
+        stderr: lines([
+          `planes: ${name}: the rotation to ${result.newName} (version ${result.version}) is not finished: ${result.notConverged.length} service(s) did not converge within ${options.timeout} s:`,
+          ...result.notConverged.map(({ waitingFor }) => `  not converged: ${waitingFor}`),
+          `planes: kept ${result.oldName}: tasks that have not moved yet (on a node that is down, or with no node left to run on) may still use it`,
+          `planes: once the nodes are back (docker node ls), run planes secrets rotate ${name}${environment} again to finish`,
+        ]),
+      },
+      1,
+    );
+  }
+  const rotated = result.resumed
+    ? `planes: ${name}: finished the rotation to ${result.newName} (version ${result.version})`
+    : `planes: ${name} rotated to ${result.newName} (version ${result.version})`;
   const services = result.updatedServices.length > 0 ? `; ${result.updatedServices.join(', ')} now run with it` : '; no running service used the old one';
   return outcome({
     stderr: lines([
-      `planes: ${name} rotated to ${result.newName} (version ${result.version})${services}`,
+      `${rotated}${services}`,
       ...(result.oldKeptFor.length > 0 ? [`planes: kept ${result.oldName}: still used by ${result.oldKeptFor.join(', ')}`] : []),
     ]),
   });

@@ -1,10 +1,10 @@
 import type Docker from 'dockerode';
-import { EngineError } from './docker.js';
 import { runningTasks, serviceName, type SwarmService, type SwarmTask } from './services.js';
 
 const FAILED_UPDATE_STATES = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
 
-export type Convergence = { done: true } | { done: false; waitingFor: string } | { failed: string };
+/** stalled: tasks are on the old secret and no update runs to move them (one ended while their node was away). */
+export type Convergence = { done: true } | { done: false; waitingFor: string; stalled?: true } | { failed: string };
 
 /**
  * Whether a service runs what its spec now asks for: its update has finished, and every
@@ -19,7 +19,7 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
   if (update?.State === 'updating') return { done: false, waitingFor: `${name}: update in progress` };
   const current = tasks.filter((task) => (task.Spec?.ContainerSpec?.Secrets ?? []).some((ref) => ref.SecretID === secretId));
   const stale = tasks.length - current.length;
-  if (stale > 0) return { done: false, waitingFor: `${name}: ${stale} task(s) still on the old secret` };
+  if (stale > 0) return { done: false, waitingFor: `${name}: ${stale} task(s) still on the old secret`, stalled: true };
   const notRunning = current.filter((task) => task.Status?.State !== 'running');
   if (notRunning.length > 0) {
     const error = notRunning.map((task) => task.Status?.Err).find(Boolean);
@@ -30,27 +30,64 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
   return { done: true };
 }
 
-/** Polls until every service has converged on the secret, or fails with what it was still waiting for. */
-export async function waitForConvergence(docker: Docker, serviceIds: string[], secretId: string, timeoutMs: number, pollMs = 1000): Promise<void> {
+/** A service that had not converged when the time ran out, or whose update stopped, and what it was waiting for or why it stopped. */
+export interface Unconverged {
+  service: string;
+  waitingFor: string;
+}
+
+/** How often an update is restarted: a node coming back may report a task it lost after the first restart. */
+const RESTARTS = 3;
+/** Polls that a service may stay stalled before its update is restarted: right after an update is asked for, the last one's state still shows. */
+const STALLED_POLLS = 5;
+
+/**
+ * Polls until every service has converged on the secret. An update Swarm stopped (a node went
+ * away under it), or one that ended leaving tasks on the old secret, is restarted, a few times
+ * at most; stopped once more, it is not waited for any longer. Those, and the services still
+ * waiting when the time runs out (a node down, no node left that may run a task), are
+ * returned, so that the caller keeps what their old tasks still use.
+ */
+export async function waitForConvergence(
+  docker: Docker,
+  serviceIds: string[],
+  secretId: string,
+  timeoutMs: number,
+  options: { restart?: (service: SwarmService, reason: string) => Promise<void>; pollMs?: number } = {},
+): Promise<Unconverged[]> {
   const deadline = Date.now() + timeoutMs;
+  const restarts = new Map<string, number>();
+  const stalledPolls = new Map<string, number>();
+  const restart = async (service: SwarmService, reason: string): Promise<boolean> => {
+    if (!options.restart || (restarts.get(service.ID) ?? 0) >= RESTARTS) return false;
+    restarts.set(service.ID, (restarts.get(service.ID) ?? 0) + 1);
+    stalledPolls.set(service.ID, 0);
+    await options.restart(service, reason);
+    return true;
+  };
+  const stopped: Unconverged[] = [];
   let pending = [...serviceIds];
-  let waitingFor = '';
   for (;;) {
-    const still: string[] = [];
+    const waiting: Unconverged[] = [];
+    const waitingIds: string[] = [];
     for (const id of pending) {
       const service = (await docker.getService(id).inspect()) as SwarmService;
       const state = convergence(service, await runningTasks(docker, id), secretId);
-      if ('failed' in state) throw new EngineError(state.failed);
-      if (!state.done) {
-        still.push(id);
-        waitingFor = state.waitingFor;
+      if ('failed' in state) {
+        if (await restart(service, state.failed)) {
+          waitingIds.push(id);
+          waiting.push({ service: serviceName(service), waitingFor: `${state.failed}; restarted` });
+        } else stopped.push({ service: serviceName(service), waitingFor: state.failed });
+      } else if (!state.done) {
+        const stalled = state.stalled ? (stalledPolls.get(id) ?? 0) + 1 : 0;
+        stalledPolls.set(id, stalled);
+        if (stalled >= STALLED_POLLS) await restart(service, `${state.waitingFor}, and no update runs to move them`);
+        waitingIds.push(id);
+        waiting.push({ service: serviceName(service), waitingFor: state.waitingFor });
       }
     }
-    pending = still;
-    if (pending.length === 0) return;
-    if (Date.now() >= deadline) {
-      throw new EngineError(`the services did not converge within ${Math.round(timeoutMs / 1000)} s; last seen: ${waitingFor}. Inspect them with docker service ps --no-trunc, then run the command again or raise --timeout`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    pending = waitingIds;
+    if (waiting.length === 0 || Date.now() >= deadline) return [...stopped, ...waiting];
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
   }
 }

@@ -77,13 +77,41 @@ function statusCode(error: unknown): number | undefined {
 export function engineFailure(error: unknown, doing: string, endpoint: string): Error {
   const connection = connectionMessage(error, endpoint);
   if (connection) return new EngineError(connection);
-  if (statusCode(error) !== undefined) return new EngineError(`the Docker engine refused ${doing}: ${engineReason(error)}`);
+  if (statusCode(error) !== undefined) {
+    const reason = engineReason(error);
+    return new EngineError(quorumMessage(reason, endpoint, doing) ?? `the Docker engine refused ${doing}: ${reason}`);
+  }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * The words of a manager whose Swarm lost its Raft quorum: with no leader it refuses every
+ * change ("does not have a leader"), and in the seconds before the leader steps down a change
+ * it cannot commit times out (DeadlineExceeded). Either way, nothing was changed.
+ */
+const NO_LEADER = /does not have a leader/i;
+const NOT_COMMITTED = /DeadlineExceeded|context deadline exceeded/;
+
+function quorumMessage(reason: string, endpoint: string, doing?: string, managers?: number): string | undefined {
+  const during = doing ? ` during ${doing}` : '';
+  const majority = managers ? `more than half of its ${managers} managers (${Math.floor(managers / 2) + 1}) must be online` : 'more than half of its managers must be online';
+  const restore = 'Start the stopped managers (or recover the Swarm with docker swarm init --force-new-cluster on a surviving manager), then run the command again';
+  if (NO_LEADER.test(reason)) {
+    return `the Swarm of the manager at ${endpoint} has lost its Raft quorum: it has no leader, so it takes no change${during}; ${majority}. ${restore}.`;
+  }
+  if (NOT_COMMITTED.test(reason)) {
+    return `the Swarm of the manager at ${endpoint} did not commit a change in time${during}: it may be losing its Raft quorum (${majority}). Check the managers with docker node ls; ${restore}.`;
+  }
+  return undefined;
 }
 
 interface SwarmInfo {
   LocalNodeState?: string;
   ControlAvailable?: boolean;
+  /** Set when the manager cannot serve the Swarm, e.g. without a leader. */
+  Error?: string;
+  /** The managers this node knows of, also when the Swarm has no leader (Managers is then absent). */
+  RemoteManagers?: unknown[] | null;
 }
 
 /** Connects and checks that the engine answers; with `swarmManager`, that it manages a Swarm. */
@@ -121,6 +149,9 @@ export function swarmProblem(swarm: SwarmInfo | undefined, endpoint: string): st
   }
   if (!swarm.ControlAvailable) {
     return `the Docker engine at ${endpoint} is a Swarm worker, not a manager: secrets and services are managed on managers. Point DOCKER_HOST at a manager node.`;
+  }
+  if (swarm.Error) {
+    return quorumMessage(swarm.Error, endpoint, undefined, swarm.RemoteManagers?.length) ?? `the Swarm manager at ${endpoint} reports a problem: ${swarm.Error}`;
   }
   return undefined;
 }

@@ -2,8 +2,8 @@ import { isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { checkWrites, readTextFile, writeFilesAtomically } from '../fs/index.js';
 import { generate, type GeneratedFile } from '../generate/index.js';
-import { externalSecretName, type LoadedManifest, parseManifest, templateParts } from '../manifest/index.js';
-import { waitForConvergence } from './converge.js';
+import { externalSecretName, type LoadedManifest, type Manifest, parseManifest, templateParts } from '../manifest/index.js';
+import { type Unconverged, waitForConvergence } from './converge.js';
 import { EngineError, engineFailure, type Engine } from './docker.js';
 import { sha256Hex } from './hash.js';
 import { setSecretVersion } from './manifest-edit.js';
@@ -29,9 +29,13 @@ export interface RotateResult {
   newName: string;
   version: number;
   updatedServices: string[];
+  /** Services of the stack that had not converged when the time ran out: the old secret is then kept for their old tasks. */
+  notConverged: Unconverged[];
   /** Services outside the stack that still use the old secret, which is then kept. */
   oldKeptFor: string[];
   oldRemoved: boolean;
+  /** This run finished a rotation an earlier run had left unfinished. */
+  resumed: boolean;
 }
 
 /**
@@ -42,18 +46,48 @@ export interface RotateResult {
 export async function rotateSecret(engine: Engine, loaded: LoadedManifest, secret: string, options: RotateOptions): Promise<RotateResult> {
   const progress = options.progress ?? (() => {});
   assertRotatable(loaded, secret, options);
+  const value = await readSecretValue(secret, sourceOf(loaded.manifest, secret), options.root, options.env);
+  const unfinished = await unfinishedRotation(engine, loaded.manifest, secret, sha256Hex(value));
+  if (unfinished) {
+    progress(`finishing the rotation to ${unfinished.to.name}: ${unfinished.from.name} is still in the Swarm`);
+    const switched = await switchServices(engine, loaded, secret, unfinished, options, progress);
+    return { oldName: unfinished.from.name, newName: unfinished.to.name, version: loaded.manifest.secrets[secret]!.version!, ...switched, resumed: true };
+  }
   const rotation = prepareRotation(loaded, secret, options.root);
   // A file planes must not write is refused before the Swarm is touched.
   checkWrites(rotation.files, { root: options.root });
-  const value = await readSecretValue(secret, sourceOf(loaded.manifest, secret), options.root, options.env);
   const { old, newId } = await createOrReuseNewSecret(engine, loaded.manifest.name, rotation, value, progress);
   progress(`writing ${loaded.file} (version: ${rotation.version}) and the generated files`);
   writeFilesAtomically(rotation.files, { root: options.root });
-  const rotated = { oldName: rotation.oldName, newName: rotation.newName, version: rotation.version };
+  const rotated = { oldName: rotation.oldName, newName: rotation.newName, version: rotation.version, resumed: false };
   // The old secret is not in the Swarm: no service can be using it.
-  if (!old) return { ...rotated, updatedServices: [], oldKeptFor: [], oldRemoved: false };
-  const switched = await switchServices(engine, loaded, { from: { id: old.id, name: old.name }, to: { id: newId, name: rotation.newName } }, options, progress);
+  if (!old) return { ...rotated, updatedServices: [], notConverged: [], oldKeptFor: [], oldRemoved: false };
+  const switched = await switchServices(engine, loaded, secret, { from: { id: old.id, name: old.name }, to: { id: newId, name: rotation.newName } }, options, progress);
   return { ...rotated, ...switched };
+}
+
+/**
+ * A rotation an earlier run left unfinished (services that did not converge, an engine that
+ * went away): the manifest already names version N, the Swarm holds it with the value the
+ * source gives, and the secret of version N-1 is still there. Undefined when there is none.
+ */
+async function unfinishedRotation(engine: Engine, manifest: Manifest, secret: string, sha256: string): Promise<SecretSwitch | undefined> {
+  const version = manifest.secrets[secret]!.version;
+  if (version === undefined || version < 2) return undefined;
+  const withVersion = (v: number | undefined) => externalSecretName({ ...manifest, secrets: { ...manifest.secrets, [secret]: { ...manifest.secrets[secret]!, version: v } } }, secret);
+  // Version 1 is named with or without its suffix, as the manifest had it.
+  const previousNames = version === 2 ? [withVersion(undefined), withVersion(1)] : [withVersion(version - 1)];
+  try {
+    const current = await findSecret(engine.docker, externalSecretName(manifest, secret));
+    if (current?.labels[LABEL_SHA256] !== sha256) return undefined;
+    for (const name of previousNames) {
+      const previous = await findSecret(engine.docker, name);
+      if (previous) return { from: { id: previous.id, name: previous.name }, to: { id: current.id, name: current.name } };
+    }
+    return undefined;
+  } catch (error) {
+    throw engineFailure(error, 'looking up secrets', engine.endpoint);
+  }
 }
 
 /** The secret must be in the manifest and used in the environment, or there is nothing to rotate. */
@@ -133,32 +167,44 @@ interface SecretSwitch {
 /**
  * Moves the stack's services from the old secret to the new one, waits for them to run with
  * it, and removes the old secret unless a service outside the stack still uses it. The files
- * already name the new secret, so a failure here says how to finish by hand.
+ * already name the new secret, so after a failure here a rerun finishes the rotation.
  */
-async function switchServices(engine: Engine, loaded: LoadedManifest, secrets: SecretSwitch, options: RotateOptions, progress: Progress): Promise<Pick<RotateResult, 'updatedServices' | 'oldKeptFor' | 'oldRemoved'>> {
+async function switchServices(engine: Engine, loaded: LoadedManifest, secret: string, secrets: SecretSwitch, options: RotateOptions, progress: Progress): Promise<Pick<RotateResult, 'updatedServices' | 'notConverged' | 'oldKeptFor' | 'oldRemoved'>> {
   try {
-    const updatedServices = await moveStackServices(engine, loaded.manifest.name, secrets, options.timeoutMs, progress);
+    const { updatedServices, notConverged } = await moveStackServices(engine, loaded.manifest.name, secrets, options.timeoutMs, progress);
+    // A task that has not moved yet (its node down) still mounts the old secret: it stays until a rerun sees them converge.
+    if (notConverged.length > 0) return { updatedServices, notConverged, oldKeptFor: [], oldRemoved: false };
     const oldKeptFor = await removeUnusedSecret(engine, secrets.from, progress);
-    return { updatedServices, oldKeptFor, oldRemoved: oldKeptFor.length === 0 };
+    return { updatedServices, notConverged, oldKeptFor, oldRemoved: oldKeptFor.length === 0 };
   } catch (error) {
     const cause = engineFailure(error, 'updating the services', engine.endpoint);
-    const unfinished = `; ${loaded.file} and the stack file already name ${secrets.to.name}: finish with planes deploy --env ${options.environment}, then planes secrets prune --env ${options.environment}`;
+    const unfinished = `; ${loaded.file} and the stack file already name ${secrets.to.name}: once the engine answers, run planes secrets rotate ${secret} --env ${options.environment} again to finish`;
     throw cause instanceof UsageError ? new EngineError(`${cause.message}${unfinished}`) : cause;
   }
 }
 
-/** Points every service of the stack that mounts the old secret at the new one (same target), then waits until they converge; their names. */
-async function moveStackServices(engine: Engine, stack: string, { from, to }: SecretSwitch, timeoutMs: number, progress: Progress): Promise<string[]> {
-  const users = (await stackServices(engine.docker, stack)).filter((service) => usesSecret(service, from));
+/**
+ * Points every service of the stack that mounts the old secret at the new one (same target),
+ * then waits until every service on the new one has converged, those an earlier run moved too.
+ */
+async function moveStackServices(engine: Engine, stack: string, { from, to }: SecretSwitch, timeoutMs: number, progress: Progress): Promise<{ updatedServices: string[]; notConverged: Unconverged[] }> {
+  const services = await stackServices(engine.docker, stack);
+  const users = services.filter((service) => usesSecret(service, from));
   for (const service of users) {
     progress(`updating service ${serviceName(service)}`);
     await updateService(engine.docker, service, specWithSecretReplaced(service.Spec ?? {}, from, to));
   }
-  if (users.length > 0) {
-    progress(`waiting for ${users.map(serviceName).join(', ')} to run with ${to.name}`);
-    await waitForConvergence(engine.docker, users.map((service) => service.ID), to.id, timeoutMs);
-  }
-  return users.map(serviceName);
+  const moved = services.filter((service) => users.includes(service) || usesSecret(service, to));
+  if (moved.length === 0) return { updatedServices: [], notConverged: [] };
+  progress(`waiting for ${moved.map(serviceName).join(', ')} to run with ${to.name}`);
+  const notConverged = await waitForConvergence(engine.docker, moved.map((service) => service.ID), to.id, timeoutMs, {
+    // The same spec again: Swarm starts a new update that moves the tasks still on the old secret.
+    restart: async (service, reason) => {
+      progress(`restarting the update of service ${serviceName(service)}: ${reason}`);
+      await updateService(engine.docker, service, service.Spec ?? {});
+    },
+  });
+  return { updatedServices: moved.map(serviceName), notConverged };
 }
 
 /** Removes the secret when no service uses it any more; the services that still do, which keep it. */

@@ -24,9 +24,11 @@ export interface SwarmService {
 
 export interface SwarmTask {
   ID: string;
+  Slot?: number;
+  NodeID?: string;
   DesiredState?: string;
   Status?: { State?: string; Err?: string };
-  Spec?: { ContainerSpec?: { Secrets?: SecretRef[] } };
+  Spec?: { ContainerSpec?: { Env?: string[]; Secrets?: SecretRef[] } };
 }
 
 export async function listServices(docker: Docker, filters: { label?: string[]; name?: string[] } = {}): Promise<SwarmService[]> {

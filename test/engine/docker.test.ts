@@ -42,6 +42,22 @@ describe('engine errors', () => {
     expect(swarmProblem({ LocalNodeState: 'active', ControlAvailable: true }, 'e')).toBeUndefined();
   });
 
+  const NO_LEADER = "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.";
+
+  it('names the lost Raft quorum when the manager has no leader, with the majority it needs', () => {
+    const problem = swarmProblem({ LocalNodeState: 'active', ControlAvailable: true, Error: NO_LEADER, RemoteManagers: [{}, {}, {}] }, 'e');
+    expect(problem).toMatch(/^the Swarm of the manager at e has lost its Raft quorum: it has no leader.*more than half of its 3 managers \(2\) must be online\. Start the stopped managers/);
+    expect(swarmProblem({ LocalNodeState: 'active', ControlAvailable: true, Error: 'certificate expired' }, 'e')).toBe('the Swarm manager at e reports a problem: certificate expired');
+  });
+
+  it.each([
+    ['no leader', NO_LEADER, /^the Swarm of the manager at e has lost its Raft quorum: it has no leader, so it takes no change during creating secret x; more than half of its managers must be online/],
+    ['a change not committed', 'rpc error: code = DeadlineExceeded desc = context deadline exceeded', /^the Swarm of the manager at e did not commit a change in time during creating secret x: it may be losing its Raft quorum/],
+  ])('names the lost quorum when a request meets %s', (_, message, expected) => {
+    const refused = Object.assign(new Error('(HTTP code 500) server error'), { statusCode: 500, json: { message } });
+    expect(engineFailure(refused, 'creating secret x', 'e').message).toMatch(expected);
+  });
+
   it.each([['DEBUG', '*'], ['DEBUG', 'modem'], ['NODE_DEBUG', 'net']])('talks to no engine while %s=%s would log its answers (a container\'s Env holds secrets)', async (variable, value) => {
     withDockerHost('unix:///nonexistent/planes.sock');
     const saved = process.env[variable];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { convergence } from '../../src/engine/converge.js';
+import type Docker from 'dockerode';
+import { convergence, waitForConvergence } from '../../src/engine/converge.js';
 import { pruneCandidates } from '../../src/engine/prune.js';
 import { pushDecision } from '../../src/engine/push.js';
 import { specWithSecretReplaced, type SwarmService, type SwarmTask } from '../../src/engine/services.js';
@@ -99,7 +100,7 @@ describe('convergence', () => {
   });
 
   it('waits for tasks on the old secret, tasks starting, missing replicas and a running update', () => {
-    expect(convergence(svc, [task('old', 'running'), task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/old secret/) });
+    expect(convergence(svc, [task('old', 'running'), task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/old secret/), stalled: true });
     expect(convergence(svc, [task('new', 'starting'), task('new', 'running')], 'new')).toMatchObject({ done: false });
     expect(convergence(svc, [task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/1 of 2/) });
     expect(convergence({ ...svc, UpdateStatus: { State: 'updating' } }, [], 'new')).toMatchObject({ done: false });
@@ -107,6 +108,44 @@ describe('convergence', () => {
 
   it('fails when Swarm paused or rolled back the update', () => {
     expect(convergence({ ...svc, UpdateStatus: { State: 'paused', Message: 'task failed' } }, [], 'new')).toEqual({ failed: 'shop_api: the update paused (task failed)' });
+  });
+
+  // Only what waitForConvergence asks the engine: each service and its tasks meant to run.
+  const engineWith = (services: Record<string, { service: SwarmService; tasks: SwarmTask[] }>) =>
+    ({
+      getService: (id: string) => ({ inspect: async () => services[id]!.service }),
+      listTasks: async ({ filters }: { filters: { service: string[] } }) => services[filters.service[0]!]!.tasks,
+    }) as unknown as Docker;
+
+  it('names the services that did not converge in time and those whose update Swarm stopped, instead of failing', async () => {
+    const docker = engineWith({
+      done: { service: service('shop_done', []), tasks: [task('new', 'running'), task('new', 'running')] },
+      down: { service: service('shop_down', []), tasks: [task('new', 'running'), task('new', 'pending')] },
+      paused: { service: { ...service('shop_paused', []), UpdateStatus: { State: 'paused', Message: 'node down' } }, tasks: [] },
+    });
+    expect(await waitForConvergence(docker, ['done', 'down', 'paused'], 'new', 0)).toEqual([
+      { service: 'shop_paused', waitingFor: 'shop_paused: the update paused (node down)' },
+      { service: 'shop_down', waitingFor: 'shop_down: 1 task(s) not running yet' },
+    ]);
+    expect(await waitForConvergence(docker, ['done'], 'new', 0)).toEqual([]);
+  });
+
+  it('restarts an update Swarm stopped a few times, then names it if it stops again', async () => {
+    const paused = { ...service('shop_paused', []), UpdateStatus: { State: 'paused', Message: 'node down' } };
+    const restarted: string[] = [];
+    const docker = engineWith({ paused: { service: paused, tasks: [] } });
+    const left = await waitForConvergence(docker, ['paused'], 'new', 50, { pollMs: 1, restart: async (s) => void restarted.push(s.ID) });
+    expect(restarted).toEqual(['svc-shop_paused', 'svc-shop_paused', 'svc-shop_paused']);
+    expect(left).toEqual([{ service: 'shop_paused', waitingFor: 'shop_paused: the update paused (node down)' }]);
+  });
+
+  it('restarts an update that ended with tasks left on the old secret, once they stay there for a few polls', async () => {
+    const ended = { ...service('shop_ended', []), UpdateStatus: { State: 'completed' } };
+    const reasons: string[] = [];
+    const docker = engineWith({ ended: { service: ended, tasks: [task('old', 'running'), task('new', 'running')] } });
+    const left = await waitForConvergence(docker, ['ended'], 'new', 30, { pollMs: 1, restart: async (_, reason) => void reasons.push(reason) });
+    expect(reasons[0]).toBe('shop_ended: 1 task(s) still on the old secret, and no update runs to move them');
+    expect(left).toEqual([{ service: 'shop_ended', waitingFor: 'shop_ended: 1 task(s) still on the old secret' }]);
   });
 });
 

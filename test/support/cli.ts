@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,4 +15,33 @@ export function planes(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
   // `--`, as the executable's shebang has it: Node 20 would read an --env-file among args itself.
   const result = spawnSync(process.execPath, ['--', CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface RunningCli {
+  /** Resolves once the command's standard error contains the text, so that a test can act in the middle of it. */
+  stderrShows(text: string): Promise<void>;
+  done: Promise<CliResult>;
+}
+
+/** Runs the built `planes` without waiting for it: a fault can then be made while it works. */
+export function planesRunning(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): RunningCli {
+  const child = spawn(process.execPath, ['--', CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
+  let stdout = '';
+  let stderr = '';
+  const waiting: { text: string; resolve: () => void }[] = [];
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const wait of waiting.filter(({ text }) => stderr.includes(text))) wait.resolve();
+  });
+  const done = new Promise<CliResult>((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr })));
+  return {
+    stderrShows: (text) =>
+      new Promise((resolve, reject) => {
+        if (stderr.includes(text)) return resolve();
+        waiting.push({ text, resolve });
+        void done.then(() => reject(new Error(`planes ${args.join(' ')} ended without printing ${JSON.stringify(text)}:\n${stderr}`)));
+      }),
+    done,
+  };
 }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { listServices, stackServices, STACK_LABEL } from '../services.js';
+import { listServices, runningTasks, stackServices, STACK_LABEL, type SwarmTask } from '../services.js';
 import type { AuditSubject } from './findings.js';
 
 const PROJECT_LABEL = 'com.docker.compose.project';
@@ -57,6 +57,10 @@ export async function collectSubjects(docker: Docker, scope: AuditScope): Promis
       const container = service.Spec?.TaskTemplate?.ContainerSpec;
       const name = service.Spec?.Name ?? service.ID;
       subjects.push({ file: `service:${name}`, service: name, env: container?.Env ?? [] });
+      // The engine lists only its own node's containers; the manager knows every task's spec, wherever it runs.
+      for (const task of await runningTasks(docker, service.ID)) {
+        subjects.push({ file: `task:${taskName(name, task)}`, service: name, env: task.Spec?.ContainerSpec?.Env ?? [] });
+      }
       if (container?.Image) {
         const ref = container.Image;
         const id = await imageId(docker, ref);
@@ -69,6 +73,11 @@ export async function collectSubjects(docker: Docker, scope: AuditScope): Promis
     for (const [id, ref] of images) subjects.push(await imageSubject(docker, id, ref));
   }
   return subjects;
+}
+
+/** As the task's container is named on its node: <service>.<slot>.<task> (a global service's tasks have the node instead of a slot). */
+function taskName(service: string, task: SwarmTask): string {
+  return `${service}.${task.Slot ?? task.NodeID ?? ''}.${task.ID}`;
 }
 
 /**
