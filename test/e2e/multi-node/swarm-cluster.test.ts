@@ -10,7 +10,8 @@ import { clusterDown, clusterPossible, clusterReady, clusterUp, containersOn, ty
  * The prod plane on a Swarm of three managers and two workers (scripts/swarm-cluster.sh), as
  * users run planes: DOCKER_HOST names a manager. Every task, on every node, is looked at
  * through that node's own engine. Faults: a DOCKER_HOST naming a worker, managers stopped
- * (quorum kept, then lost), a worker stopped in the middle of a rotation.
+ * (quorum kept, then lost), a worker and then the manager planes talks to stopped in the
+ * middle of a rotation.
  * The tests run in order and build on each other; values are compared by hash only.
  */
 
@@ -20,7 +21,7 @@ const available = clusterPossible(SUITE);
 const stack = uniqueName('pe2em');
 const onWorkers = `${stack}_workers`;
 const everywhere = `${stack}_everywhere`;
-const apiKeys = [randomSecret(), randomSecret()];
+const apiKeys = [randomSecret(), randomSecret(), randomSecret()];
 // Characters a URL reserves, so that the templated secret's encoding is part of what must match.
 const dbPasswords = [`${randomSecret()}/:@+%`, `${randomSecret()}#?&=`];
 const extraToken = randomSecret();
@@ -104,10 +105,11 @@ async function runningOn(service: string, expected: Partial<Record<Node, number>
 
 const ONE_PER_WORKER = { w1: 1, w2: 1 };
 const ONE_PER_NODE = { m1: 1, m2: 1, m3: 1, w1: 1, w2: 1 };
+const AFTER_A_RESTART = 240_000;
 
 /** Containers whose every file holds the expected hash: the placement once every task has rolled. */
-async function rolledOn(service: string, expected: Partial<Record<Node, number>>, path: string, hash: string): Promise<Record<Node, string[]>> {
-  return waitFor(`${service}: every task to read the new ${path}`, 90_000, () => {
+async function rolledOn(service: string, expected: Partial<Record<Node, number>>, path: string, hash: string, within = 90_000): Promise<Record<Node, string[]>> {
+  return waitFor(`${service}: every task to read the new ${path}`, within, () => {
     const where = placement(service);
     if (!NODES.every((node) => where[node].length === (expected[node] ?? 0))) return undefined;
     const rolled = NODES.every((node) => where[node].every((id) => on(node, ['exec', id, '/bin/busybox', 'sha256sum', path]).stdout.startsWith(`${hash}  `)));
@@ -325,7 +327,31 @@ describe.skipIf(!available)(SUITE, () => {
     expect(rerun.stderr).toContain(`planes: api_key: finished the rotation to ${stack}_api_key_v2 (version 2)`);
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(stackSecrets().filter((name) => name.startsWith(`${stack}_api_key`))).toEqual([`${stack}_api_key_v2`]);
-    await rolledOn(onWorkers, ONE_PER_WORKER, '/run/secrets/api_key', sha256(apiKeys[1]!));
-    await rolledOn(everywhere, ONE_PER_NODE, '/run/secrets/api_key', sha256(apiKeys[1]!));
-  }, 240_000);
+    // A node back from a stop reconciles its tasks with the Swarm first: its task may take longer to move.
+    await rolledOn(onWorkers, ONE_PER_WORKER, '/run/secrets/api_key', sha256(apiKeys[1]!), AFTER_A_RESTART);
+    await rolledOn(everywhere, ONE_PER_NODE, '/run/secrets/api_key', sha256(apiKeys[1]!), AFTER_A_RESTART);
+  }, 480_000);
+
+  it('the manager planes talks to disappears mid-rotation: a clear message naming it, exit 2, no value; once it is back, a rerun through another manager finishes the rotation', async () => {
+    const running = planesRunning(['secrets', 'rotate', 'api_key', '--env', 'prod', '--timeout', '60'], root, { ...sources(2), DOCKER_HOST: socket('m1') });
+    await running.stderrShows('planes: updating service');
+    stopNode('m1');
+    const result = await running.done;
+    // Depending on when the engine goes, the connection fails or the engine, leaving the Swarm as it stops, refuses.
+    const lastLine = result.stderr.trimEnd().split('\n').at(-1) ?? '';
+    expect(lastLine).toMatch(new RegExp(`^planes: (?:.*no Docker engine reachable at DOCKER_HOST=${socket('m1')}|the Docker engine refused updating the services: This node is not a swarm manager)`));
+    expect(lastLine).toContain('run planes secrets rotate api_key --env prod again to finish');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(`${result.stdout}${result.stderr}`.includes(apiKeys[2]!)).toBe(false);
+    expect(result.status, result.stderr).toBe(2);
+
+    // The engine comes back (a task of the global service runs on it, so the rotation waits for it), and any manager finishes.
+    startNode('m1');
+    await clusterReady();
+    const rerun = planesAt('m2', ['secrets', 'rotate', 'api_key', '--env', 'prod', '--timeout', '50'], sources(2));
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(stackSecrets().filter((name) => name.startsWith(`${stack}_api_key`))).toEqual([`${stack}_api_key_v3`]);
+    await rolledOn(onWorkers, ONE_PER_WORKER, '/run/secrets/api_key', sha256(apiKeys[2]!), AFTER_A_RESTART);
+    await rolledOn(everywhere, ONE_PER_NODE, '/run/secrets/api_key', sha256(apiKeys[2]!), AFTER_A_RESTART);
+  }, 480_000);
 });
