@@ -79,7 +79,8 @@ export function startNode(node: Node): void {
 
 /** Waits until the Swarm has a leader and sees every node ready. */
 export async function clusterReady(): Promise<void> {
-  await waitFor('every node of the cluster to be ready under a leader', 90_000, () => {
+  // A node back from a stop rejoins after the Swarm's heartbeats notice it: slower on a busy machine.
+  await waitFor('every node of the cluster to be ready under a leader', 180_000, () => {
     const nodes = on('m1', ['node', 'ls', '--format', '{{.Status}}']);
     return nodes.status === 0 && nodes.stdout.split('\n').filter((line) => line === 'Ready').length === NODES.length ? true : undefined;
   });
