@@ -123,12 +123,27 @@ const AFTER_A_RESTART = 240_000;
 
 /** Containers whose every file holds the expected hash: the placement once every task has rolled. */
 async function rolledOn(service: string, expected: Partial<Record<Node, number>>, path: string, hash: string, within = 90_000): Promise<Record<Node, string[]>> {
-  return waitFor(`${service}: every task to read the new ${path}`, within, () => {
-    const where = placement(service);
-    if (!NODES.every((node) => where[node].length === (expected[node] ?? 0))) return undefined;
-    const rolled = NODES.every((node) => where[node].every((id) => on(node, ['exec', id, '/bin/busybox', 'sha256sum', path]).stdout.startsWith(`${hash}  `)));
-    return rolled ? where : undefined;
-  });
+  try {
+    return await waitFor(`${service}: every task to read the new ${path}`, within, () => {
+      const where = placement(service);
+      if (!NODES.every((node) => where[node].length === (expected[node] ?? 0))) return undefined;
+      const rolled = NODES.every((node) => where[node].every((id) => on(node, ['exec', id, '/bin/busybox', 'sha256sum', path]).stdout.startsWith(`${hash}  `)));
+      return rolled ? where : undefined;
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${swarmView(service)}`);
+  }
+}
+
+/** What the Swarm and each node say about a service's tasks: the explanation a timed-out wait needs. */
+function swarmView(service: string): string {
+  const taskIds = on('m1', ['service', 'ps', '-q', '--no-trunc', service]).stdout.split('\n').filter(Boolean);
+  const tasks = on('m1', ['inspect', '--format', '{{.ID}} node={{.NodeID}} {{.DesiredState}}/{{.Status.State}} {{.Status.Err}} {{range .Spec.ContainerSpec.Secrets}}{{.SecretName}} {{end}}', ...taskIds]);
+  const nodeIds = on('m1', ['node', 'ls', '-q']).stdout.split('\n').filter(Boolean);
+  const nodes = on('m1', ['node', 'inspect', '--format', '{{.ID}} {{index .Description.Engine.Labels "planes.node"}} {{.Status.State}} {{.Spec.Availability}}', ...nodeIds]);
+  const containers = NODES.map((node) => `${node}: ${on(node, ['ps', '-a', '--filter', `label=com.docker.swarm.service.name=${service}`, '--format', '{{.ID}} {{.Status}} {{.Label "com.docker.swarm.task.id"}}']).stdout.trim().replace(/\n/g, '; ')}`);
+  const spec = on('m1', ['service', 'inspect', '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Secrets}} {{json .UpdateStatus}}', service]);
+  return [`tasks:\n${tasks.stdout}${tasks.stderr}`, `nodes:\n${nodes.stdout}`, `containers:\n${containers.join('\n')}`, `service: ${spec.stdout}`].join('\n');
 }
 
 function audit(): { status: number | null; report: Report; output: string } {
