@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { globalServiceNodes, listNodes, nodeLabel, type SwarmNode } from './placement.js';
 import { runningTasks, serviceName, type SwarmService, type SwarmTask } from './services.js';
 
 const FAILED_UPDATE_STATES = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
@@ -8,9 +9,11 @@ export type Convergence = { done: true } | { done: false; waitingFor: string; st
 
 /**
  * Whether a service runs what its spec now asks for: its update has finished, and every
- * task meant to run is running with the new secret, as many as the spec wants.
+ * task meant to run is running with the new secret, as many as the spec wants: for a global
+ * service, one on every node that may run it (`nodes`: the Swarm's), a node back from a stop
+ * included, whose task Swarm makes anew only once it sees the node ready.
  */
-export function convergence(service: SwarmService, tasks: SwarmTask[], secretId: string): Convergence {
+export function convergence(service: SwarmService, tasks: SwarmTask[], secretId: string, nodes: readonly SwarmNode[] = []): Convergence {
   const name = serviceName(service);
   const update = service.UpdateStatus;
   if (update?.State && FAILED_UPDATE_STATES.has(update.State)) {
@@ -27,6 +30,10 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
   }
   const wanted = service.Spec?.Mode?.Replicated?.Replicas;
   if (wanted !== undefined && current.length < wanted) return { done: false, waitingFor: `${name}: ${current.length} of ${wanted} tasks running` };
+  if (service.Spec?.Mode?.Global) {
+    const without = (globalServiceNodes(service.Spec.TaskTemplate?.Placement?.Constraints ?? [], nodes) ?? []).filter((node) => !current.some((task) => task.NodeID === node.ID));
+    if (without.length > 0) return { done: false, waitingFor: `${name}: no task yet on ${without.map(nodeLabel).join(', ')}` };
+  }
   return { done: true };
 }
 
@@ -70,9 +77,11 @@ export async function waitForConvergence(
   for (;;) {
     const waiting: Unconverged[] = [];
     const waitingIds: string[] = [];
+    let nodes: SwarmNode[] | undefined;
     for (const id of pending) {
       const service = (await docker.getService(id).inspect()) as SwarmService;
-      const state = convergence(service, await runningTasks(docker, id), secretId);
+      if (service.Spec?.Mode?.Global) nodes ??= await listNodes(docker);
+      const state = convergence(service, await runningTasks(docker, id), secretId, nodes);
       if ('failed' in state) {
         if (await restart(service, state.failed)) {
           waitingIds.push(id);

@@ -11,7 +11,10 @@ export interface SecretRef {
 export interface ServiceSpec {
   Name?: string;
   Labels?: Record<string, string>;
-  TaskTemplate?: { ContainerSpec?: { Image?: string; Env?: string[]; Secrets?: SecretRef[] } & Record<string, unknown> } & Record<string, unknown>;
+  TaskTemplate?: {
+    ContainerSpec?: { Image?: string; Env?: string[]; Secrets?: SecretRef[] } & Record<string, unknown>;
+    Placement?: { Constraints?: string[] } & Record<string, unknown>;
+  } & Record<string, unknown>;
   Mode?: { Replicated?: { Replicas?: number }; Global?: object };
 }
 

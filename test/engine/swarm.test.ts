@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { convergence, waitForConvergence } from '../../src/engine/converge.js';
+import type { SwarmNode } from '../../src/engine/placement.js';
 import { pruneCandidates } from '../../src/engine/prune.js';
 import { pushDecision } from '../../src/engine/push.js';
 import { specWithSecretReplaced, type SwarmService, type SwarmTask } from '../../src/engine/services.js';
@@ -137,6 +138,50 @@ describe('convergence', () => {
     const left = await waitForConvergence(docker, ['paused'], 'new', 50, { pollMs: 1, restart: async (s) => void restarted.push(s.ID) });
     expect(restarted).toEqual(['svc-shop_paused', 'svc-shop_paused', 'svc-shop_paused']);
     expect(left).toEqual([{ service: 'shop_paused', waitingFor: 'shop_paused: the update paused (node down)' }]);
+  });
+
+  describe('a global service', () => {
+    const node = (id: string, extra: Partial<SwarmNode> = {}): SwarmNode => ({
+      ID: id,
+      Spec: { Role: id.startsWith('m') ? 'manager' : 'worker', Availability: 'active' },
+      Description: { Hostname: 'host' },
+      Status: { State: 'ready' },
+      ...extra,
+    });
+    const global = (constraints: string[] = []): SwarmService => {
+      const base = service('shop_agent', []);
+      return { ...base, Spec: { ...base.Spec, Mode: { Global: {} }, TaskTemplate: { ...base.Spec!.TaskTemplate, Placement: { Constraints: constraints } } } };
+    };
+    const on = (nodeId: string, secretId = 'new', state = 'running'): SwarmTask => ({ ...task(secretId, state), NodeID: nodeId });
+
+    it('waits for a task on every node that may run it: a node back from a stop has none until Swarm sees it ready', () => {
+      const nodes = [node('m1node00000a'), node('w1node00000b')];
+      expect(convergence(global(), [on('m1node00000a')], 'new', nodes)).toEqual({ done: false, waitingFor: 'shop_agent: no task yet on host (w1node00000b)' });
+      expect(convergence(global(), [on('m1node00000a'), on('w1node00000b')], 'new', nodes)).toEqual({ done: true });
+    });
+
+    it('does not wait for nodes that are down, paused or drained, nor for nodes its constraints exclude', () => {
+      const nodes = [
+        node('m1'),
+        node('w1', { Status: { State: 'down' } }),
+        node('w2', { Spec: { Role: 'worker', Availability: 'pause' } }),
+        node('w3', { Spec: { Role: 'worker', Availability: 'drain' } }),
+      ];
+      expect(convergence(global(), [on('m1')], 'new', nodes)).toEqual({ done: true });
+      expect(convergence(global(['node.role == worker']), [], 'new', [node('m1'), node('w4')])).toMatchObject({ waitingFor: 'shop_agent: no task yet on host (w4)' });
+      expect(convergence(global(['node.role == worker']), [on('w4')], 'new', [node('m1'), node('w4')])).toEqual({ done: true });
+    });
+
+    it('asks the engine for the nodes only when a global service is waited for', async () => {
+      let asked = 0;
+      const docker = {
+        getService: () => ({ inspect: async () => global() }),
+        listTasks: async () => [on('m1')],
+        listNodes: async () => (asked++, [node('m1'), node('w1')]),
+      } as unknown as Docker;
+      expect(await waitForConvergence(docker, ['agent'], 'new', 0)).toEqual([{ service: 'shop_agent', waitingFor: 'shop_agent: no task yet on host (w1)' }]);
+      expect(asked).toBe(1);
+    });
   });
 
   it('restarts an update that ended with tasks left on the old secret, once they stay there for a few polls', async () => {
