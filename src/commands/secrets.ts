@@ -103,7 +103,7 @@ function registerRotateCommand(secrets: Command, responder: Responder): void {
     .argument('<name>', 'the secret, as named in the manifest')
     .option(...ENV_OPTION)
     .option(...MANIFEST_OPTION)
-    .addOption(new Option('--timeout <seconds>', 'how long to wait for the services to converge').default(180).argParser(positiveNumber))
+    .addOption(new Option('--timeout <seconds>', 'how long to wait for the services to converge: every task meant to run running on the new secret, for a global service one on every ready node it may run on').default(180).argParser(positiveNumber))
     .action(responder.respond(async (name: string, options: RotateFlags) => rotateOutcome(name, await rotate(name, options, responder.stream), options)));
 }
 

@@ -6,19 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
 import { projectWith } from '../support/project.js';
+import { BASE62, drawer, HEX } from '../support/draw.js';
 
-// Values are built, never pasted: a fixed-seed generator draws them, so they look random.
-function drawer(seed: number): (alphabet: string, length: number) => string {
-  let state = seed;
-  return (alphabet, length) =>
-    Array.from({ length }, () => {
-      state = (state * 48_271) % 2_147_483_647;
-      return alphabet[state % alphabet.length];
-    }).join('');
-}
 const draw = drawer(5_122_026);
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const HEX = '0123456789abcdef';
 
 interface Row {
   /** The compose line, under `environment:` or `labels:` of service `app`. */

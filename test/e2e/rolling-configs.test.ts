@@ -1,9 +1,9 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
 import { dockerTools } from '../support/engine.js';
-import { devCompose, docker, removeStack, uniqueName, waitFor, writeProject } from './support.js';
+import { devCompose, docker, removeProject, uniqueName, waitFor, writeProject } from './support.js';
 
 /**
  * Configs that roll: a changed config file reaches running services, on Swarm (a new config
@@ -60,12 +60,7 @@ describe.skipIf(!available)('e2e: configs that roll', () => {
     expect(generated.status, generated.stderr).toBe(0);
   });
 
-  afterAll(async () => {
-    if (!root) return;
-    compose(['down', '--timeout', '1']);
-    await removeStack(stack);
-    rmSync(root, { recursive: true, force: true });
-  }, 90_000);
+  afterAll(() => removeProject(stack, root), 90_000);
 
   it('Swarm: a changed config file deploys as a new config, the service converges to it, and the old config is gone', async () => {
     const first = planes(['deploy', '--env', 'prod', '--resolve-image', 'never'], root);

@@ -1,8 +1,7 @@
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planes } from '../support/cli.js';
 import { dockerTools } from '../support/engine.js';
-import { devCompose, docker, removeStack, randomSecret, sha256, uniqueName, waitFor, writeProject } from './support.js';
+import { devCompose, docker, removeProject, randomSecret, sha256, uniqueName, waitFor, writeProject } from './support.js';
 
 /**
  * A secret as a variable inside the process only, for an image without `*_FILE` support: the
@@ -56,12 +55,7 @@ describe.skipIf(!available)('e2e: secrets as variables inside the process', () =
     expect(checked.status, checked.stdout).toBe(0);
   });
 
-  afterAll(async () => {
-    if (!root) return;
-    compose(['down', '--timeout', '1']);
-    await removeStack(stack);
-    rmSync(root, { recursive: true, force: true });
-  }, 90_000);
+  afterAll(() => removeProject(stack, root), 90_000);
 
   it('Compose: the process reads the variable; docker inspect and planes audit see no value', async () => {
     const up = compose(['up', '-d']);

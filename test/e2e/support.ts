@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -89,4 +89,12 @@ export async function removeStack(stack: string): Promise<void> {
     if (configs.length > 0) docker(['config', 'rm', ...configs]);
     return secrets.length + configs.length === 0 ? true : undefined;
   }).catch(() => {});
+}
+
+/** For afterAll of a project run both ways: its dev containers, its stack with its secrets and configs, then its directory. */
+export async function removeProject(stack: string, root: string): Promise<void> {
+  if (!root) return;
+  devCompose(stack, root, ['down', '--timeout', '1']);
+  await removeStack(stack);
+  rmSync(root, { recursive: true, force: true });
 }

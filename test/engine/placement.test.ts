@@ -44,7 +44,7 @@ describe('globalServiceNodes', () => {
   it('keeps the ready, active nodes that match', () => {
     const down = { ...worker, ID: 'down', Status: { State: 'down' } };
     const drained = { ...worker, ID: 'drained', Spec: { ...worker.Spec, Availability: 'drain' } };
-    expect(globalServiceNodes([], [worker, manager, down, drained]).map((n) => n.ID)).toEqual(['abc123', 'mgr']);
+    expect(globalServiceNodes([], [worker, manager, down, drained])!.map((n) => n.ID)).toEqual(['abc123', 'mgr']);
     expect(globalServiceNodes(['node.role == manager'], [worker, manager])!.map((n) => n.ID)).toEqual(['mgr']);
   });
   it('is undefined when a constraint cannot be judged, so that nothing is waited for in vain', () => {

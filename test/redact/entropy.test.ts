@@ -2,25 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ADVERSARIAL_VALUES } from '../../bench/adversarial.js';
 import { findGeneratedWords, looksGenerated, MIN_GENERATED_LENGTH } from '../../src/redact/entropy.js';
 import { detectSettingCredentials } from '../../src/redact/values.js';
+import { BASE62, drawer, HEX } from '../support/draw.js';
 
-// Keys are built, never pasted: a fixed-seed generator (MINSTD) draws them from the alphabet
+// Keys are drawn (test/support/draw.ts) from the alphabet
 // of each generator people use (`openssl rand -hex`, `-base64`, Django, Laravel), so they look
 // as random as real ones and none is a real credential.
-const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const BASE64 = `${BASE62}+/`;
 const BASE64URL = `${BASE62}-_`;
-const HEX = '0123456789abcdef';
 const BASE36 = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const DJANGO = 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)';
 
-function drawer(seed: number): (alphabet: string, length: number) => string {
-  let state = seed;
-  return (alphabet, length) =>
-    Array.from({ length }, () => {
-      state = (state * 48_271) % 2_147_483_647;
-      return alphabet[state % alphabet.length];
-    }).join('');
-}
 const draw = drawer(11_092_026);
 
 interface Row {
