@@ -79,7 +79,7 @@ export function engineFailure(error: unknown, doing: string, endpoint: string): 
   if (connection) return new EngineError(connection);
   if (statusCode(error) !== undefined) {
     const reason = engineReason(error);
-    return new EngineError(quorumMessage(reason, endpoint, doing) ?? `the Docker engine refused ${doing}: ${reason}`);
+    return new EngineError(quorumMessage(reason, endpoint, doing) ?? stoppingMessage(reason, endpoint, doing) ?? `the Docker engine refused ${doing}: ${reason}`);
   }
   return error instanceof Error ? error : new Error(String(error));
 }
@@ -103,6 +103,17 @@ function quorumMessage(reason: string, endpoint: string, doing?: string, manager
     return `the Swarm of the manager at ${endpoint} did not commit a change in time${during}: it may be losing its Raft quorum (${majority}). Check the managers with docker node ls; ${restore}.`;
   }
   return undefined;
+}
+
+/**
+ * The words of an engine that stopped managing its Swarm while it answered: it is shutting
+ * down (its Swarm component's socket is already gone: gRPC `Unavailable`) or leaving the Swarm.
+ */
+const STOPPED_MANAGING = /code = Unavailable|This node is not a swarm manager/;
+
+function stoppingMessage(reason: string, endpoint: string, doing: string): string | undefined {
+  if (!STOPPED_MANAGING.test(reason)) return undefined;
+  return `the Docker engine at ${endpoint} stopped managing its Swarm during ${doing}: it is shutting down or leaving the Swarm (it said: ${reason})`;
 }
 
 interface SwarmInfo {

@@ -14,6 +14,7 @@ import { loadComposeProject } from '../../src/compose/index.js';
 import { UsageError } from '../../src/errors.js';
 import { CORPUS, corpusComposeFiles, corpusPresent } from '../support/corpus.js';
 import { dockerTools } from '../support/engine.js';
+import { inPool } from '../support/pool.js';
 
 const present = corpusPresent('compose loader corpus');
 const hasCompose = present && dockerTools('corpus conformance against docker compose config', ['compose']);
@@ -58,19 +59,6 @@ async function composeRefusal(file: string, attempts = 2): Promise<string | unde
     if (attempts > 1) return composeRefusal(file, attempts - 1);
     return String((error as { stderr?: string }).stderr ?? error).trim().split('\n').at(-1) ?? 'refused';
   }
-}
-
-async function inPool<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-  return results;
 }
 
 describe.skipIf(!present)('loadComposeProject on the shared corpus', () => {

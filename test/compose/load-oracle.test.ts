@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { loadComposeProject, type ComposeProject, type ComposeService } from '../../src/compose/index.js';
 import { CORPUS, corpusPresent } from '../support/corpus.js';
 import { dockerTools } from '../support/engine.js';
+import { inPool } from '../support/pool.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, 'fixtures');
@@ -67,19 +68,6 @@ async function composeConfig(testCase: Case): Promise<Model | undefined> {
   } catch {
     return undefined;
   }
-}
-
-async function inPool<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-  return results;
 }
 
 /** The differences between our model and Compose's, as readable lines (empty when they agree). */

@@ -15,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadComposeProject, type ComposeProject } from '../../src/compose/index.js';
 import { UsageError } from '../../src/errors.js';
 import { dockerTools } from '../support/engine.js';
+import { inPool } from '../support/pool.js';
 
 const run = promisify(execFile);
 const hasCompose = dockerTools('differential YAML against docker compose config', ['compose']);
@@ -287,20 +288,6 @@ function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted((value as Record<string, unknown>)[key])]));
-}
-
-/** `work` on every item, at most `width` at a time: one `docker compose config` takes 0.2–0.5 s. */
-async function inPool<T, R>(items: T[], width: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: width }, worker));
-  return results;
 }
 
 const root = mkdtempSync(join(tmpdir(), 'planes-yaml-differential-'));

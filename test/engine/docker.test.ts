@@ -58,6 +58,14 @@ describe('engine errors', () => {
     expect(engineFailure(refused, 'creating secret x', 'e').message).toMatch(expected);
   });
 
+  it.each([
+    ['its Swarm socket already gone', 'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing dial unix /run/x/swarm/control.sock: connect: no such file or directory"'],
+    ['its Swarm left', 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.'],
+  ])('says that an engine stopped managing its Swarm when a request meets %s', (_, message) => {
+    const refused = Object.assign(new Error('x'), { statusCode: 503, json: { message } });
+    expect(engineFailure(refused, 'updating the services', 'e').message).toBe(`the Docker engine at e stopped managing its Swarm during updating the services: it is shutting down or leaving the Swarm (it said: ${message})`);
+  });
+
   it.each([['DEBUG', '*'], ['DEBUG', 'modem'], ['NODE_DEBUG', 'net']])('talks to no engine while %s=%s would log its answers (a container\'s Env holds secrets)', async (variable, value) => {
     withDockerHost('unix:///nonexistent/planes.sock');
     const saved = process.env[variable];
