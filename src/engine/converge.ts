@@ -1,11 +1,17 @@
 import type Docker from 'dockerode';
-import { globalServiceNodes, listNodes, nodeLabel, type SwarmNode } from './placement.js';
+import { eligibleNodes, listNodes, nodeLabel, type SwarmNode } from './placement.js';
 import { runningTasks, serviceName, type SwarmService, type SwarmTask } from './services.js';
 
 const FAILED_UPDATE_STATES = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
 
-/** stalled: tasks are on the old secret and no update runs to move them (one ended while their node was away). */
-export type Convergence = { done: true } | { done: false; waitingFor: string; stalled?: true } | { failed: string };
+/**
+ * stalled: nothing moves the service on while no update runs, though it could move: tasks left
+ * on the old secret (an update ended while their node was away), or tasks Swarm does not place
+ * though nodes that may run them are ready (a node back from a stop; moby/moby#36699, #53722).
+ */
+export type Convergence = { done: true } | { done: false; waitingFor: string; stalled?: Stall } | { failed: string };
+
+type Stall = 'old secret' | 'not placed';
 
 /**
  * Whether a service runs what its spec now asks for: its update has finished, and every
@@ -22,19 +28,38 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
   if (update?.State === 'updating') return { done: false, waitingFor: `${name}: update in progress` };
   const current = tasks.filter((task) => (task.Spec?.ContainerSpec?.Secrets ?? []).some((ref) => ref.SecretID === secretId));
   const stale = tasks.length - current.length;
-  if (stale > 0) return { done: false, waitingFor: `${name}: ${stale} task(s) still on the old secret`, stalled: true };
+  if (stale > 0) return { done: false, waitingFor: `${name}: ${stale} task(s) still on the old secret`, stalled: 'old secret' };
+  const eligible = eligibleNodes(service.Spec?.TaskTemplate?.Placement?.Constraints ?? [], nodes);
+  const wanted = service.Spec?.Mode?.Replicated?.Replicas;
   const notRunning = current.filter((task) => task.Status?.State !== 'running');
   if (notRunning.length > 0) {
     const error = notRunning.map((task) => task.Status?.Err).find(Boolean);
-    return { done: false, waitingFor: `${name}: ${notRunning.length} task(s) not running yet${error ? ` (${error})` : ''}` };
+    const waiting = { done: false as const, waitingFor: `${name}: ${notRunning.length} task(s) not running yet${error ? ` (${error})` : ''}` };
+    // Only tasks that no node has taken: one that is starting is on its way.
+    const unplaced = notRunning.every((task) => task.Status?.State === 'pending');
+    return unplaced && roomFor(wanted ?? current.length, service, eligible) ? { ...waiting, stalled: 'not placed' } : waiting;
   }
-  const wanted = service.Spec?.Mode?.Replicated?.Replicas;
-  if (wanted !== undefined && current.length < wanted) return { done: false, waitingFor: `${name}: ${current.length} of ${wanted} tasks running` };
+  if (wanted !== undefined && current.length < wanted) {
+    const waiting = { done: false as const, waitingFor: `${name}: ${current.length} of ${wanted} tasks running` };
+    return roomFor(wanted, service, eligible) ? { ...waiting, stalled: 'not placed' } : waiting;
+  }
   if (service.Spec?.Mode?.Global) {
-    const without = (globalServiceNodes(service.Spec.TaskTemplate?.Placement?.Constraints ?? [], nodes) ?? []).filter((node) => !current.some((task) => task.NodeID === node.ID));
-    if (without.length > 0) return { done: false, waitingFor: `${name}: no task yet on ${without.map(nodeLabel).join(', ')}` };
+    const without = (eligible ?? []).filter((node) => !current.some((task) => task.NodeID === node.ID));
+    if (without.length > 0) return { done: false, waitingFor: `${name}: no task yet on ${without.map(nodeLabel).join(', ')}`, stalled: 'not placed' };
   }
   return { done: true };
+}
+
+/**
+ * Whether the ready nodes the service may run on can hold `tasks` of it, at most MaxReplicas
+ * each: then a task Swarm does not place is stuck, not waiting for a node. Resources are not
+ * counted; a service they hold back is restarted in vain, a few times at most.
+ */
+function roomFor(tasks: number, service: SwarmService, eligible: SwarmNode[] | undefined): boolean {
+  if (eligible === undefined || eligible.length === 0) return false;
+  if (service.Spec?.Mode?.Global) return true;
+  const perNode = service.Spec?.TaskTemplate?.Placement?.MaxReplicas;
+  return perNode === undefined || perNode === 0 || eligible.length * perNode >= tasks;
 }
 
 /** A service that had not converged when the time ran out, or whose update stopped, and what it was waiting for or why it stopped. */
@@ -45,13 +70,18 @@ export interface Unconverged {
 
 /** How often an update is restarted: a node coming back may report a task it lost after the first restart. */
 const RESTARTS = 3;
-/** Polls that a service may stay stalled before its update is restarted: right after an update is asked for, the last one's state still shows. */
-const STALLED_POLLS = 5;
+/**
+ * Polls that a service may stay stalled before its update is restarted: right after an update
+ * is asked for, the last one's state still shows; a node just back takes some seconds more
+ * before Swarm places tasks on it.
+ */
+const STALLED_POLLS: Record<Stall, number> = { 'old secret': 5, 'not placed': 15 };
+const STALLED_BECAUSE: Record<Stall, string> = { 'old secret': 'and no update runs to move them', 'not placed': 'though nodes that may run them are ready' };
 
 /**
  * Polls until every service has converged on the secret. An update Swarm stopped (a node went
- * away under it), or one that ended leaving tasks on the old secret, is restarted, a few times
- * at most; stopped once more, it is not waited for any longer. Those, and the services still
+ * away under it), or a service that stalled (see Convergence), is restarted, a few times at
+ * most; stopped once more, it is not waited for any longer. Those, and the services still
  * waiting when the time runs out (a node down, no node left that may run a task), are
  * returned, so that the caller keeps what their old tasks still use.
  */
@@ -77,10 +107,9 @@ export async function waitForConvergence(
   for (;;) {
     const waiting: Unconverged[] = [];
     const waitingIds: string[] = [];
-    let nodes: SwarmNode[] | undefined;
+    const nodes = await listNodes(docker);
     for (const id of pending) {
       const service = (await docker.getService(id).inspect()) as SwarmService;
-      if (service.Spec?.Mode?.Global) nodes ??= await listNodes(docker);
       const state = convergence(service, await runningTasks(docker, id), secretId, nodes);
       if ('failed' in state) {
         if (await restart(service, state.failed)) {
@@ -90,7 +119,7 @@ export async function waitForConvergence(
       } else if (!state.done) {
         const stalled = state.stalled ? (stalledPolls.get(id) ?? 0) + 1 : 0;
         stalledPolls.set(id, stalled);
-        if (stalled >= STALLED_POLLS) await restart(service, `${state.waitingFor}, and no update runs to move them`);
+        if (state.stalled && stalled >= STALLED_POLLS[state.stalled]) await restart(service, `${state.waitingFor}, ${STALLED_BECAUSE[state.stalled]}`);
         waitingIds.push(id);
         waiting.push({ service: serviceName(service), waitingFor: state.waitingFor });
       }

@@ -60,11 +60,11 @@ function attribute(lowerKey: string, key: string, node: SwarmNode): string | und
 }
 
 /**
- * The nodes where Swarm runs a task of a global service with these constraints: ready, active
- * (a paused node gets no new task, a drained one none at all) and matching. Undefined when a
- * constraint cannot be judged.
+ * The nodes where Swarm may place a task with these constraints now: ready, active (a paused
+ * node gets no new task, a drained one none at all) and matching; for a global service, the
+ * nodes that each run one. Undefined when a constraint cannot be judged.
  */
-export function globalServiceNodes(constraints: readonly string[], nodes: readonly SwarmNode[]): SwarmNode[] | undefined {
+export function eligibleNodes(constraints: readonly string[], nodes: readonly SwarmNode[]): SwarmNode[] | undefined {
   const eligible: SwarmNode[] = [];
   for (const node of nodes) {
     if (node.Status?.State !== 'ready' || node.Spec?.Availability !== 'active') continue;

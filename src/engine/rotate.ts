@@ -8,7 +8,7 @@ import { EngineError, engineFailure, type Engine } from './docker.js';
 import { sha256Hex } from './hash.js';
 import { setSecretVersion } from './manifest-edit.js';
 import { pushDecision } from './push.js';
-import { listServices, serviceName, specWithSecretReplaced, stackServices, updateService, usesSecret } from './services.js';
+import { forcedSpec, listServices, serviceName, specWithSecretReplaced, stackServices, updateService, usesSecret } from './services.js';
 import { readSecretValue, sourceOf } from './sources.js';
 import { externalSecrets } from './stack-secrets.js';
 import { createSecret, findSecret, LABEL_SHA256, planesLabels, removeSecret, type SwarmSecret } from './swarm-secrets.js';
@@ -198,10 +198,11 @@ async function moveStackServices(engine: Engine, stack: string, { from, to }: Se
   if (moved.length === 0) return { updatedServices: [], notConverged: [] };
   progress(`waiting for ${moved.map(serviceName).join(', ')} to run with ${to.name}`);
   const notConverged = await waitForConvergence(engine.docker, moved.map((service) => service.ID), to.id, timeoutMs, {
-    // The same spec again: Swarm starts a new update that moves the tasks still on the old secret.
+    // Forced: every task is replaced, so none stays on the old secret, and a task Swarm no
+    // longer tries to place (it stops retrying after a change that replaces nothing) is made anew.
     restart: async (service, reason) => {
-      progress(`restarting the update of service ${serviceName(service)}: ${reason}`);
-      await updateService(engine.docker, service, service.Spec ?? {});
+      progress(`restarting the update of service ${serviceName(service)}, forced: ${reason}`);
+      await updateService(engine.docker, service, forcedSpec(service.Spec ?? {}));
     },
   });
   return { updatedServices: moved.map(serviceName), notConverged };

@@ -13,7 +13,9 @@ export interface ServiceSpec {
   Labels?: Record<string, string>;
   TaskTemplate?: {
     ContainerSpec?: { Image?: string; Env?: string[]; Secrets?: SecretRef[] } & Record<string, unknown>;
-    Placement?: { Constraints?: string[] } & Record<string, unknown>;
+    Placement?: { Constraints?: string[]; MaxReplicas?: number } & Record<string, unknown>;
+    /** Raised by one, it makes Swarm replace every task of the service though nothing else changed. */
+    ForceUpdate?: number;
   } & Record<string, unknown>;
   Mode?: { Replicated?: { Replicas?: number }; Global?: object };
 }
@@ -66,6 +68,11 @@ export function specWithSecretReplaced(spec: ServiceSpec, from: { id: string; na
 export async function updateService(docker: Docker, service: SwarmService, spec: ServiceSpec): Promise<void> {
   // The version guards against a concurrent update; _query/_body keep the spec out of the URL.
   await docker.getService(service.ID).update({ _query: { version: service.Version?.Index ?? 0 }, _body: spec });
+}
+
+/** The spec with ForceUpdate raised: given back to the service, Swarm replaces all its tasks (docker service update --force). */
+export function forcedSpec(spec: ServiceSpec): ServiceSpec {
+  return { ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 } };
 }
 
 export async function runningTasks(docker: Docker, serviceId: string): Promise<SwarmTask[]> {

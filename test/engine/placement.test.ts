@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globalServiceNodes, nodeMatches, type SwarmNode } from '../../src/engine/placement.js';
+import { eligibleNodes, nodeMatches, type SwarmNode } from '../../src/engine/placement.js';
 
 const worker: SwarmNode = {
   ID: 'abc123',
@@ -39,15 +39,15 @@ describe('nodeMatches: placement constraints as Swarm reads them', () => {
   });
 });
 
-describe('globalServiceNodes', () => {
+describe('eligibleNodes', () => {
   const manager: SwarmNode = { ...worker, ID: 'mgr', Spec: { Role: 'manager', Availability: 'active' } };
   it('keeps the ready, active nodes that match', () => {
     const down = { ...worker, ID: 'down', Status: { State: 'down' } };
     const drained = { ...worker, ID: 'drained', Spec: { ...worker.Spec, Availability: 'drain' } };
-    expect(globalServiceNodes([], [worker, manager, down, drained])!.map((n) => n.ID)).toEqual(['abc123', 'mgr']);
-    expect(globalServiceNodes(['node.role == manager'], [worker, manager])!.map((n) => n.ID)).toEqual(['mgr']);
+    expect(eligibleNodes([], [worker, manager, down, drained])!.map((n) => n.ID)).toEqual(['abc123', 'mgr']);
+    expect(eligibleNodes(['node.role == manager'], [worker, manager])!.map((n) => n.ID)).toEqual(['mgr']);
   });
   it('is undefined when a constraint cannot be judged, so that nothing is waited for in vain', () => {
-    expect(globalServiceNodes(['node.ip == 10.0.0.1'], [worker])).toBeUndefined();
+    expect(eligibleNodes(['node.ip == 10.0.0.1'], [worker])).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@ import { convergence, waitForConvergence } from '../../src/engine/converge.js';
 import type { SwarmNode } from '../../src/engine/placement.js';
 import { pruneCandidates } from '../../src/engine/prune.js';
 import { pushDecision } from '../../src/engine/push.js';
-import { specWithSecretReplaced, type SwarmService, type SwarmTask } from '../../src/engine/services.js';
+import { forcedSpec, specWithSecretReplaced, type SwarmService, type SwarmTask } from '../../src/engine/services.js';
 import { unusedStackObjects } from '../../src/engine/stack-objects.js';
 import { externalSecretsOf, swarmEnvironment } from '../../src/engine/stack-secrets.js';
 import { planesLabels, type SwarmSecret } from '../../src/engine/swarm-secrets.js';
@@ -92,6 +92,17 @@ describe('specWithSecretReplaced', () => {
   });
 });
 
+describe('forcedSpec', () => {
+  it('raises ForceUpdate by one and keeps everything else, so that Swarm replaces every task', () => {
+    const spec = service('shop_api', [{ id: 'id-new', name: 'shop_api_key_v2' }]).Spec!;
+    const forced = forcedSpec(spec);
+    expect(forced.TaskTemplate!.ForceUpdate).toBe(1);
+    expect(forcedSpec(forced).TaskTemplate!.ForceUpdate).toBe(2);
+    expect({ ...forced, TaskTemplate: { ...forced.TaskTemplate, ForceUpdate: undefined } }).toEqual({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: undefined } });
+    expect(spec.TaskTemplate!.ForceUpdate).toBeUndefined();
+  });
+});
+
 describe('convergence', () => {
   const task = (secretId: string, state: string): SwarmTask => ({ ID: 't', Status: { State: state }, Spec: { ContainerSpec: { Secrets: [{ SecretID: secretId }] } } });
   const svc = service('shop_api', [{ id: 'new', name: 'n' }]);
@@ -101,7 +112,7 @@ describe('convergence', () => {
   });
 
   it('waits for tasks on the old secret, tasks starting, missing replicas and a running update', () => {
-    expect(convergence(svc, [task('old', 'running'), task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/old secret/), stalled: true });
+    expect(convergence(svc, [task('old', 'running'), task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/old secret/), stalled: 'old secret' });
     expect(convergence(svc, [task('new', 'starting'), task('new', 'running')], 'new')).toMatchObject({ done: false });
     expect(convergence(svc, [task('new', 'running')], 'new')).toMatchObject({ done: false, waitingFor: expect.stringMatching(/1 of 2/) });
     expect(convergence({ ...svc, UpdateStatus: { State: 'updating' } }, [], 'new')).toMatchObject({ done: false });
@@ -116,6 +127,7 @@ describe('convergence', () => {
     ({
       getService: (id: string) => ({ inspect: async () => services[id]!.service }),
       listTasks: async ({ filters }: { filters: { service: string[] } }) => services[filters.service[0]!]!.tasks,
+      listNodes: async () => [],
     }) as unknown as Docker;
 
   it('names the services that did not converge in time and those whose update Swarm stopped, instead of failing', async () => {
@@ -156,7 +168,7 @@ describe('convergence', () => {
 
     it('waits for a task on every node that may run it: a node back from a stop has none until Swarm sees it ready', () => {
       const nodes = [node('m1node00000a'), node('w1node00000b')];
-      expect(convergence(global(), [on('m1node00000a')], 'new', nodes)).toEqual({ done: false, waitingFor: 'shop_agent: no task yet on host (w1node00000b)' });
+      expect(convergence(global(), [on('m1node00000a')], 'new', nodes)).toEqual({ done: false, waitingFor: 'shop_agent: no task yet on host (w1node00000b)', stalled: 'not placed' });
       expect(convergence(global(), [on('m1node00000a'), on('w1node00000b')], 'new', nodes)).toEqual({ done: true });
     });
 
@@ -172,15 +184,38 @@ describe('convergence', () => {
       expect(convergence(global(['node.role == worker']), [on('w4')], 'new', [node('m1'), node('w4')])).toEqual({ done: true });
     });
 
-    it('asks the engine for the nodes only when a global service is waited for', async () => {
-      let asked = 0;
+    it('restarts, forced, a service whose task Swarm does not place on a node that is ready', async () => {
+      const reasons: string[] = [];
       const docker = {
         getService: () => ({ inspect: async () => global() }),
         listTasks: async () => [on('m1')],
-        listNodes: async () => (asked++, [node('m1'), node('w1')]),
+        listNodes: async () => [node('m1'), node('w1')],
       } as unknown as Docker;
-      expect(await waitForConvergence(docker, ['agent'], 'new', 0)).toEqual([{ service: 'shop_agent', waitingFor: 'shop_agent: no task yet on host (w1)' }]);
-      expect(asked).toBe(1);
+      const left = await waitForConvergence(docker, ['agent'], 'new', 60, { pollMs: 1, restart: async (_, reason) => void reasons.push(reason) });
+      expect(reasons[0]).toBe('shop_agent: no task yet on host (w1), though nodes that may run them are ready');
+      expect(reasons.length).toBeLessThanOrEqual(3);
+      expect(left).toEqual([{ service: 'shop_agent', waitingFor: 'shop_agent: no task yet on host (w1)' }]);
+    });
+  });
+
+  describe('a replicated service with fewer tasks than it asks for', () => {
+    const node = (id: string, state = 'ready'): SwarmNode => ({ ID: id, Spec: { Role: 'worker', Availability: 'active' }, Status: { State: state } });
+    const replicated = (maxReplicas?: number): SwarmService => {
+      const base = service('shop_workers', []);
+      const placement = { Constraints: ['node.role == worker'], ...(maxReplicas === undefined ? {} : { MaxReplicas: maxReplicas }) };
+      return { ...base, Spec: { ...base.Spec, TaskTemplate: { ...base.Spec!.TaskTemplate, Placement: placement } } };
+    };
+
+    it('is stalled when the ready nodes have room for every task: Swarm dropped one (a node back from a stop)', () => {
+      expect(convergence(replicated(1), [task('new', 'running')], 'new', [node('w1'), node('w2')])).toEqual({ done: false, waitingFor: 'shop_workers: 1 of 2 tasks running', stalled: 'not placed' });
+      expect(convergence(replicated(1), [task('new', 'running'), task('new', 'pending')], 'new', [node('w1'), node('w2')])).toMatchObject({ stalled: 'not placed' });
+    });
+
+    it('waits without a stall while a node it needs is down, or a task is already starting on a node', () => {
+      expect(convergence(replicated(1), [task('new', 'running')], 'new', [node('w1'), node('w2', 'down')])).toEqual({ done: false, waitingFor: 'shop_workers: 1 of 2 tasks running' });
+      expect(convergence(replicated(1), [task('new', 'running'), task('new', 'pending')], 'new', [node('w1'), node('w2', 'down')])).toEqual({ done: false, waitingFor: 'shop_workers: 1 task(s) not running yet' });
+      expect(convergence(replicated(), [task('new', 'running'), task('new', 'starting')], 'new', [node('w1'), node('w2')])).toEqual({ done: false, waitingFor: 'shop_workers: 1 task(s) not running yet' });
+      expect(convergence(replicated(), [task('new', 'running')], 'new', [])).toEqual({ done: false, waitingFor: 'shop_workers: 1 of 2 tasks running' });
     });
   });
 

@@ -184,6 +184,9 @@ export class FakeEngine {
       service.Version.Index++;
       return [200, { Warnings: [] }];
     }
+    if (route === 'GET /nodes') {
+      return [200, [{ ID: 'node-1', Spec: { Role: 'manager', Availability: 'active' }, Description: { Hostname: 'fake' }, Status: { State: 'ready' } }]];
+    }
     if (route === 'GET /tasks') {
       const wanted = filters.service ?? [];
       return [
