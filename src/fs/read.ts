@@ -114,8 +114,9 @@ function readUpTo(descriptor: number, expectedSize: number, display: string, wha
       buffer = larger;
     }
     const read = readSync(descriptor, buffer, length, buffer.length - length, null);
-    if (read === 0) return buffer.subarray(0, length);
     length += read;
+    // All the bytes its size said, and not the one more asked for: the end, without one more read to see nothing come.
+    if (read === 0 || (length === expectedSize && length < buffer.length)) return buffer.subarray(0, length);
   }
 }
 
