@@ -43,7 +43,8 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
     const waiting = { done: false as const, waitingFor: `${name}: ${current.length} of ${wanted} tasks running` };
     return roomFor(wanted, service, eligible) ? { ...waiting, stalled: 'not placed' } : waiting;
   }
-  if (service.Spec?.Mode?.Global) {
+  // A global service whose tasks may end for good (restart condition none or on-failure) need not run on every node.
+  if (service.Spec?.Mode?.Global && (service.Spec.TaskTemplate?.RestartPolicy?.Condition ?? 'any') === 'any') {
     const without = (eligible ?? []).filter((node) => !current.some((task) => task.NodeID === node.ID));
     if (without.length > 0) return { done: false, waitingFor: `${name}: no task yet on ${without.map(nodeLabel).join(', ')}`, stalled: 'not placed' };
   }

@@ -14,6 +14,7 @@ export interface ServiceSpec {
   TaskTemplate?: {
     ContainerSpec?: { Image?: string; Env?: string[]; Secrets?: SecretRef[] } & Record<string, unknown>;
     Placement?: { Constraints?: string[]; MaxReplicas?: number } & Record<string, unknown>;
+    RestartPolicy?: { Condition?: string } & Record<string, unknown>;
     /** Raised by one, it makes Swarm replace every task of the service though nothing else changed. */
     ForceUpdate?: number;
   } & Record<string, unknown>;

@@ -184,6 +184,12 @@ describe('convergence', () => {
       expect(convergence(global(['node.role == worker']), [on('w4')], 'new', [node('m1'), node('w4')])).toEqual({ done: true });
     });
 
+    it('does not ask for a task on every node when its tasks may end for good (restart condition none or on-failure)', () => {
+      const once = global();
+      once.Spec!.TaskTemplate!.RestartPolicy = { Condition: 'none' };
+      expect(convergence(once, [on('m1')], 'new', [node('m1'), node('w1')])).toEqual({ done: true });
+    });
+
     it('restarts, forced, a service whose task Swarm does not place on a node that is ready', async () => {
       const reasons: string[] = [];
       const docker = {
