@@ -78,6 +78,7 @@ make_network() {
 start_engine() {
   local node=$1 dir; dir=$(run_dir "$node")
   if dockerd_pid "$node" >/dev/null; then return; fi
+  clear_sandboxes "$dir/exec/netns"
   mkdir -p "$dir" "$DATA_ROOT/$node"
   echo '{}' >"$dir/daemon.json"
   # nsenter joins only the network namespace; `ip netns exec` would also remount /sys, and
@@ -94,6 +95,19 @@ start_engine() {
     --label "planes.node=$node" \
     --log-level warn \
     >"$dir/dockerd.log" 2>&1 </dev/null &
+}
+
+# The network namespaces a stopped engine left mounted (its overlay networks' sandboxes, with
+# their vxlan links): a machine's reboot clears them from /run. Kept, they make the engine back
+# from a stop fail to join its tasks to an overlay network ("error creating vxlan interface").
+clear_sandboxes() {
+  local netns=$1 sandbox
+  [ -d "$netns" ] || return 0
+  for sandbox in "$netns"/*; do
+    [ -e "$sandbox" ] || continue
+    umount "$sandbox" 2>/dev/null || true
+    rm -f "$sandbox"
+  done
 }
 
 wait_engine() {
