@@ -14,18 +14,28 @@ export type Convergence = { done: true } | { done: false; waitingFor: string; st
 type Stall = 'old secret' | 'not placed';
 
 /**
- * Whether a service runs what its spec now asks for: its update has finished, and every
- * task meant to run is running with the new secret, as many as the spec wants: for a global
- * service, one on every node that may run it (`nodes`: the Swarm's), a node back from a stop
- * included, whose task Swarm makes anew only once it sees the node ready.
+ * Whether a service runs what its spec now asks for: every task meant to run is running with
+ * the new secret, as many as the spec wants: for a global service, one on every node that may
+ * run it (`nodes`: the Swarm's), a node back from a stop included, whose task Swarm makes anew
+ * only once it sees the node ready. Until then, an update Swarm stopped is a failure, and one
+ * in progress is waited for.
  */
 export function convergence(service: SwarmService, tasks: SwarmTask[], secretId: string, nodes: readonly SwarmNode[] = []): Convergence {
   const name = serviceName(service);
   const update = service.UpdateStatus;
+  // What the tasks run decides: an update Swarm still calls in progress may wait for a task
+  // that went with its node, while every task meant to run already runs on the new secret.
+  const tasksState = tasksConvergence(name, service, tasks, secretId, nodes);
+  if (tasksState.done) return tasksState;
   if (update?.State && FAILED_UPDATE_STATES.has(update.State)) {
     return { failed: `${name}: the update ${update.State.replace('_', ' ')}${update.Message ? ` (${update.Message})` : ''}` };
   }
   if (update?.State === 'updating') return { done: false, waitingFor: `${name}: update in progress` };
+  return tasksState;
+}
+
+/** Whether every task meant to run runs on the new secret, as many as the spec wants, wherever it wants them. */
+function tasksConvergence(name: string, service: SwarmService, tasks: SwarmTask[], secretId: string, nodes: readonly SwarmNode[]): { done: true } | { done: false; waitingFor: string; stalled?: Stall } {
   const current = tasks.filter((task) => (task.Spec?.ContainerSpec?.Secrets ?? []).some((ref) => ref.SecretID === secretId));
   const stale = tasks.length - current.length;
   if (stale > 0) return { done: false, waitingFor: `${name}: ${stale} task(s) still on the old secret`, stalled: 'old secret' };

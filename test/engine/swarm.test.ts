@@ -118,6 +118,13 @@ describe('convergence', () => {
     expect(convergence({ ...svc, UpdateStatus: { State: 'updating' } }, [], 'new')).toMatchObject({ done: false });
   });
 
+  it('is done once every task runs on the new secret, though Swarm still calls its update in progress or paused (it waits for a task that went with its node)', () => {
+    const converged = [task('new', 'running'), task('new', 'running')];
+    expect(convergence({ ...svc, UpdateStatus: { State: 'updating' } }, converged, 'new')).toEqual({ done: true });
+    expect(convergence({ ...svc, UpdateStatus: { State: 'paused', Message: 'node down' } }, converged, 'new')).toEqual({ done: true });
+    expect(convergence({ ...svc, UpdateStatus: { State: 'updating' } }, [task('old', 'running'), task('new', 'running')], 'new')).toEqual({ done: false, waitingFor: 'shop_api: update in progress' });
+  });
+
   it('fails when Swarm paused or rolled back the update', () => {
     expect(convergence({ ...svc, UpdateStatus: { State: 'paused', Message: 'task failed' } }, [], 'new')).toEqual({ failed: 'shop_api: the update paused (task failed)' });
   });
