@@ -30,7 +30,11 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
   if (update?.State && FAILED_UPDATE_STATES.has(update.State)) {
     return { failed: `${name}: the update ${update.State.replace('_', ' ')}${update.Message ? ` (${update.Message})` : ''}` };
   }
-  if (update?.State === 'updating') return { done: false, waitingFor: `${name}: update in progress` };
+  if (update?.State === 'updating') {
+    // Every task replaced, yet a node that may run one has none: the update waits for a task that went with its node.
+    if (tasksState.stalled === 'not placed') return { done: false, waitingFor: `${name}: update in progress; ${tasksState.waitingFor.slice(name.length + 2)}`, stalled: 'not placed' };
+    return { done: false, waitingFor: `${name}: update in progress` };
+  }
   return tasksState;
 }
 

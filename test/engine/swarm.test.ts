@@ -125,6 +125,18 @@ describe('convergence', () => {
     expect(convergence({ ...svc, UpdateStatus: { State: 'updating' } }, [task('old', 'running'), task('new', 'running')], 'new')).toEqual({ done: false, waitingFor: 'shop_api: update in progress' });
   });
 
+  it('stalls on an update in progress whose every task was replaced while a ready node that may run one has none', () => {
+    const base = service('shop_agent', []);
+    const agent: SwarmService = { ...base, Spec: { ...base.Spec, Mode: { Global: {} } }, UpdateStatus: { State: 'updating' } };
+    const ready = (id: string): SwarmNode => ({ ID: id, Spec: { Role: 'manager', Availability: 'active' }, Status: { State: 'ready' } });
+    const on = (node: string): SwarmTask => ({ ...task('new', 'running'), NodeID: node });
+    expect(convergence(agent, [on('m2'), on('m3')], 'new', [ready('m1'), ready('m2'), ready('m3')])).toEqual({
+      done: false,
+      waitingFor: 'shop_agent: update in progress; no task yet on node (m1)',
+      stalled: 'not placed',
+    });
+  });
+
   it('fails when Swarm paused or rolled back the update', () => {
     expect(convergence({ ...svc, UpdateStatus: { State: 'paused', Message: 'task failed' } }, [], 'new')).toEqual({ failed: 'shop_api: the update paused (task failed)' });
   });
