@@ -25,42 +25,42 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
   const update = service.UpdateStatus;
   // What the tasks run decides: an update Swarm still calls in progress may wait for a task
   // that went with its node, while every task meant to run already runs on the new secret.
-  const tasksState = tasksConvergence(name, service, tasks, secretId, nodes);
+  const tasksState = tasksConvergence(service, tasks, secretId, nodes);
   if (tasksState.done) return tasksState;
   if (update?.State && FAILED_UPDATE_STATES.has(update.State)) {
     return { failed: `${name}: the update ${update.State.replace('_', ' ')}${update.Message ? ` (${update.Message})` : ''}` };
   }
   if (update?.State === 'updating') {
     // Every task replaced, yet a node that may run one has none: the update waits for a task that went with its node.
-    if (tasksState.stalled === 'not placed') return { done: false, waitingFor: `${name}: update in progress; ${tasksState.waitingFor.slice(name.length + 2)}`, stalled: 'not placed' };
+    if (tasksState.stalled === 'not placed') return { done: false, waitingFor: `${name}: update in progress; ${tasksState.waiting}`, stalled: 'not placed' };
     return { done: false, waitingFor: `${name}: update in progress` };
   }
-  return tasksState;
+  return { done: false, waitingFor: `${name}: ${tasksState.waiting}`, ...(tasksState.stalled ? { stalled: tasksState.stalled } : {}) };
 }
 
-/** Whether every task meant to run runs on the new secret, as many as the spec wants, wherever it wants them. */
-function tasksConvergence(name: string, service: SwarmService, tasks: SwarmTask[], secretId: string, nodes: readonly SwarmNode[]): { done: true } | { done: false; waitingFor: string; stalled?: Stall } {
+/** Whether every task meant to run runs on the new secret, as many as the spec wants, wherever it wants them; else what is awaited. */
+function tasksConvergence(service: SwarmService, tasks: SwarmTask[], secretId: string, nodes: readonly SwarmNode[]): { done: true } | { done: false; waiting: string; stalled?: Stall } {
   const current = tasks.filter((task) => (task.Spec?.ContainerSpec?.Secrets ?? []).some((ref) => ref.SecretID === secretId));
   const stale = tasks.length - current.length;
-  if (stale > 0) return { done: false, waitingFor: `${name}: ${stale} task(s) still on the old secret`, stalled: 'old secret' };
+  if (stale > 0) return { done: false, waiting: `${stale} task(s) still on the old secret`, stalled: 'old secret' };
   const eligible = eligibleNodes(service.Spec?.TaskTemplate?.Placement?.Constraints ?? [], nodes);
   const wanted = service.Spec?.Mode?.Replicated?.Replicas;
   const notRunning = current.filter((task) => task.Status?.State !== 'running');
   if (notRunning.length > 0) {
     const error = notRunning.map((task) => task.Status?.Err).find(Boolean);
-    const waiting = { done: false as const, waitingFor: `${name}: ${notRunning.length} task(s) not running yet${error ? ` (${error})` : ''}` };
+    const waiting = { done: false as const, waiting: `${notRunning.length} task(s) not running yet${error ? ` (${error})` : ''}` };
     // Only tasks that no node has taken: one that is starting is on its way.
     const unplaced = notRunning.every((task) => task.Status?.State === 'pending');
     return unplaced && roomFor(wanted ?? current.length, service, eligible) ? { ...waiting, stalled: 'not placed' } : waiting;
   }
   if (wanted !== undefined && current.length < wanted) {
-    const waiting = { done: false as const, waitingFor: `${name}: ${current.length} of ${wanted} tasks running` };
+    const waiting = { done: false as const, waiting: `${current.length} of ${wanted} tasks running` };
     return roomFor(wanted, service, eligible) ? { ...waiting, stalled: 'not placed' } : waiting;
   }
   // A global service whose tasks may end for good (restart condition none or on-failure) need not run on every node.
   if (service.Spec?.Mode?.Global && (service.Spec.TaskTemplate?.RestartPolicy?.Condition ?? 'any') === 'any') {
     const without = (eligible ?? []).filter((node) => !current.some((task) => task.NodeID === node.ID));
-    if (without.length > 0) return { done: false, waitingFor: `${name}: no task yet on ${without.map(nodeLabel).join(', ')}`, stalled: 'not placed' };
+    if (without.length > 0) return { done: false, waiting: `no task yet on ${without.map(nodeLabel).join(', ')}`, stalled: 'not placed' };
   }
   return { done: true };
 }
