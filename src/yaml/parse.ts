@@ -15,25 +15,14 @@
  */
 import { COLLECTION_STYLE, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event, type ScalarEvent } from 'js-yaml';
 import { InputError, type SourcePosition } from '../errors.js';
-import { assign, attachOrigins, originsOf, type ComposeTag, type EntryKey, type Origin } from './origins.js';
+import { assign, attachOrigins, type ComposeTag, type EntryKey, type Origin } from './origins.js';
+import { MAX_ALIAS_EXPANSION, MAX_DEPTH, mergeInto, type YamlMapping, type YamlValue } from './values.js';
 import { goYamlLayout } from './go-layout.js';
+import { readCommonShape } from './common-shape.js';
 import { LineIndex } from './lines.js';
 import { resolvePlain, resolveTagged, ScalarTagError, type Resolved } from './scalars.js';
 
-export type YamlValue = string | number | boolean | null | YamlValue[] | YamlMapping;
-export type YamlMapping = { [key: string]: YamlValue };
-
-export function isMapping(value: unknown): value is YamlMapping {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Past this many nodes reached through aliases, a document is taken for an alias bomb. */
-export const MAX_ALIAS_EXPANSION = 1_000_000;
-/**
- * Compose files nest a few levels deep; past this, a document is a mistake or an attack, and
- * every stage that walks it (interpolation, merges, the schema) would run out of stack.
- */
-const MAX_DEPTH = 100;
+export { isMapping, MAX_ALIAS_EXPANSION, type YamlMapping, type YamlValue } from './values.js';
 const BYTE_ORDER_MARK = '\uFEFF';
 const STANDARD_TAG_PREFIX = 'tag:yaml.org,2002:';
 
@@ -43,6 +32,11 @@ const STANDARD_TAG_PREFIX = 'tag:yaml.org,2002:';
  */
 export function parseYaml(text: string, file: string): YamlValue[] {
   const source = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+  return readCommonShape(source, file) ?? readAnyYaml(source, file);
+}
+
+/** The full reader: every YAML text go-yaml reads, and every error it finds, in planes' words. */
+export function readAnyYaml(source: string, file: string): YamlValue[] {
   const lines = new LineIndex(source, file);
   let events: Event[];
   let joined: string | undefined;
@@ -360,23 +354,6 @@ class DocumentBuilder {
 
   private expectPop(): void {
     if (this.events[this.next]?.type === EVENT_ID.POP) this.next++;
-  }
-}
-
-/** Applies one `<<` value: a mapping, or a list of mappings where the first one wins. */
-function mergeInto(mapping: YamlMapping, origins: Map<EntryKey, Origin>, source: YamlValue, position: SourcePosition): void {
-  const sources = Array.isArray(source) ? source : [source];
-  for (const item of sources) {
-    if (!isMapping(item)) throw new InputError(position, 'a merge key "<<" takes a mapping or a list of mappings');
-    const itemOrigins = originsOf(item);
-    for (const key of Object.keys(item)) {
-      if (Object.hasOwn(mapping, key)) continue;
-      assign(mapping, key, item[key] as YamlValue);
-      const origin = itemOrigins.get(key);
-      if (origin === undefined) continue;
-      // Compose still removes a `!reset` key from the files before, then sets the merged value.
-      origins.set(key, origins.get(key)?.tag === '!reset' ? { ...origin, tag: '!override' } : origin);
-    }
   }
 }
 
