@@ -70,25 +70,28 @@ await Promise.all([
   build({ ...BUNDLE, entryPoints: ['src/check/manifest.ts'], outfile: 'dist/check-manifest.cjs' }),
   build({ ...BUNDLE, entryPoints: ['src/bin/commands.ts'], outfile: 'dist/commands.cjs' }),
 ]);
-recordCodeCaches();
+await recordCodeCaches();
 
 /** Runs the commands whose start-up matters, so that their caches hold what they compile. */
-function recordCodeCaches() {
+async function recordCodeCaches() {
   const project = mkdtempSync(join(tmpdir(), 'planes-build-'));
   try {
     writeProject(project, {
       'compose/stack.yaml': TRAINING_MANIFEST,
       'compose/app/Dockerfile': 'FROM python:3.12-slim\nARG APP_VERSION=1\nCMD ["python", "-m", "app"]\n',
     });
+    const realistic = join(project, 'realistic');
+    writeProject(realistic, Object.fromEntries((await realisticProject()).files.map((file) => [file.path, file.content])));
     // generate, setup and plan record commands.cjs; the check, clean by then, records
-    // check.cjs and check-manifest.cjs.
-    for (const args of [['generate'], ['setup'], ['plan'], ['check']]) {
+    // check.cjs and check-manifest.cjs; the check of the realistic project, which finds its
+    // planted leaks (exit 1), adds to check.cjs what checking a real project compiles.
+    for (const [args, cwd, exitCode] of [[['generate'], project, 0], [['setup'], project, 0], [['plan'], project, 0], [['check'], project, 0], [['check', '-f', 'compose.yaml'], realistic, 1]]) {
       const run = spawnSync(process.execPath, [join(dist, 'planes.cjs'), ...args], {
-        cwd: project,
+        cwd,
         env: { ...process.env, PLANES_RECORD_CODE_CACHE: '1', NO_COLOR: '1' },
         encoding: 'utf8',
       });
-      if (run.status !== 0) {
+      if (run.status !== exitCode) {
         process.stderr.write(`build: planes ${args.join(' ')} exited ${run.status ?? run.signal} while recording code caches\n${run.stderr}`);
         process.exit(1);
       }
@@ -96,6 +99,17 @@ function recordCodeCaches() {
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
+}
+
+/**
+ * A compose project of a dozen services as the benchmarks generate them (bench/compose-gen.ts):
+ * anchors and merges, `.env` interpolation, env files, a Dockerfile per service, labels,
+ * healthchecks and a few planted leaks.
+ */
+async function realisticProject() {
+  const bundled = await build({ ...BUNDLE, entryPoints: ['bench/compose-gen.ts'], format: 'esm', write: false });
+  const { renderComposeProject } = await import(`data:text/javascript;base64,${Buffer.from(bundled.outputFiles[0].text).toString('base64')}`);
+  return renderComposeProject({ services: 12, seed: 7 });
 }
 
 function writeProject(dir, files) {
