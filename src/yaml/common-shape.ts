@@ -90,6 +90,10 @@ function isIndicator(code: number): boolean {
   }
 }
 
+function isFlowIndicator(code: number): boolean {
+  return code === COMMA || code === OPEN_BRACKET || code === CLOSE_BRACKET || code === OPEN_BRACE || code === CLOSE_BRACE;
+}
+
 /** Anchor names as compose files write them; anything more exotic is the full reader's. */
 function isNameCharacter(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f || code === DASH || code === 0x2e;
@@ -471,7 +475,8 @@ class CommonShapeReader {
     const { text } = this;
     const start = this.pos;
     const first = text.charCodeAt(start);
-    if (first === SPACE || first === LF || start >= text.length || (isIndicator(first) && !(first === DASH && !this.endsToken(start + 1)))) throw OUTSIDE;
+    // `-x` is a scalar; `-` before a space, a line break or a flow indicator is not.
+    if (first === SPACE || first === LF || start >= text.length || (isIndicator(first) && !(first === DASH && !this.endsToken(start + 1) && !isFlowIndicator(text.charCodeAt(start + 1))))) throw OUTSIDE;
     let end = start;
     for (let i = start; ; i++) {
       const code = text.charCodeAt(i);
@@ -481,7 +486,7 @@ class CommonShapeReader {
         const next = text.charCodeAt(i + 1);
         if (next === SPACE) break;
         // `./data:/var/lib/app` is one scalar: a `:` ends nothing unless a space or a flow indicator follows.
-        if (i + 1 >= text.length || next === LF || next === COMMA || next === OPEN_BRACKET || next === CLOSE_BRACKET || next === OPEN_BRACE || next === CLOSE_BRACE) throw OUTSIDE;
+        if (i + 1 >= text.length || next === LF || isFlowIndicator(next)) throw OUTSIDE;
         continue;
       }
       if (code === HASH || code === OPEN_BRACKET || code === OPEN_BRACE || code === DOUBLE_QUOTE || code === SINGLE_QUOTE) throw OUTSIDE;

@@ -64,6 +64,7 @@ describe('readCommonShape: the usual compose file, read as the full reader reads
     ['carriage returns', 'a: 1\r\nb: 2\r\n'],
     ['a text of comments only', '# nothing\n'],
     ['a merge of a scalar', 'a:\n  <<: 1\n'],
+    ['a lone - in a flow collection', 'a: [-]\n'],
   ])('leaves %s to the full reader, which reads or refuses it', (_name, text) => {
     expect(readCommonShape(text, FILE)).toBeUndefined();
     expect(compare(text).read).not.toBe('QUICK READ WHAT THE FULL READER REFUSES');
@@ -93,7 +94,7 @@ describe('readCommonShape: the usual compose file, read as the full reader reads
 const word = fc.constantFrom('web', 'db', 'image', 'x-a', 'a.b', 'my-key', 'on', 'true', '8080', 'null', '<<', '__proto__', 'k', 'k');
 const scalarText = fc.constantFrom(
   'nginx', '0644', '1e3', '~', '', 'yes', 'http://a:80/x', './a:/b:ro', 'a #b', 'a#b', 'a: b', "'q'", "'it''s'", '"d"', '"e\\n"', '"f # g"',
-  '-1', '- x', '?x', '*a', '*zz', '&a v', '!!str 1', '|', '>-', '[a, b]', '{k: v}', '[a,]', '{<<: *a}', '[*a]', '.inf', '2001-12-14', 'a:b',
+  '-1', '- x', '?x', '*a', '*zz', '&a v', '!!str 1', '|', '>-', '[a, b]', '{k: v}', '[a,]', '[-]', '[-a, b:c]', '{<<: *a}', '[*a]', '.inf', '2001-12-14', 'a:b',
 );
 type Tree = { kind: 'scalar'; text: string } | { kind: 'map'; entries: Array<[string, Tree]>; anchor: boolean } | { kind: 'list'; items: Tree[]; anchor: boolean };
 const tree: fc.Arbitrary<Tree> = fc.letrec<{ node: Tree }>((tie) => ({
@@ -150,5 +151,33 @@ describe('readCommonShape against the full reader on generated documents', () =>
     // The generator must reach both sides of the edge, or the property proves little.
     expect(outcomes['quick']).toBeGreaterThan(300);
     expect(outcomes['full only']).toBeGreaterThan(300);
+  });
+});
+
+describe('readCommonShape against the full reader on real files with lines moved', () => {
+  it('reads the same as the full reader, or leaves the text to it, after lines are re-indented, dropped, repeated or joined', () => {
+    const texts = corpusComposeFiles(REAL_WORLD).map((file) => readFileSync(file, 'utf8'));
+    const outcomes: Record<string, number> = {};
+    const edit = fc.tuple(fc.nat(), fc.constantFrom('indent', 'dedent', 'drop', 'repeat', 'join'));
+    fc.assert(
+      fc.property(fc.nat(), fc.array(edit, { minLength: 1, maxLength: 3 }), (pick, edits) => {
+        const lines = (texts[pick % texts.length] as string).split('\n');
+        for (const [at, kind] of edits) {
+          const index = at % lines.length;
+          const line = lines[index] as string;
+          if (kind === 'indent') lines[index] = ` ${line}`;
+          else if (kind === 'dedent') lines[index] = line.replace(/^ /, '');
+          else if (kind === 'drop') lines.splice(index, 1);
+          else if (kind === 'repeat') lines.splice(index, 0, line);
+          else lines.splice(index, 2, `${line} ${(lines[index + 1] ?? '').trimStart()}`);
+        }
+        const outcome = compare(lines.join('\n'));
+        outcomes[outcome.read] = (outcomes[outcome.read] ?? 0) + 1;
+        expect(outcome.read).not.toBe('QUICK READ WHAT THE FULL READER REFUSES');
+      }),
+      { numRuns: 1500, seed: 20261206 },
+    );
+    console.log(`common-shape reader: real files with lines moved: ${JSON.stringify(outcomes)}`);
+    expect(outcomes['quick']).toBeGreaterThan(150);
   });
 });
