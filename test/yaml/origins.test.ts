@@ -16,6 +16,23 @@ describe('origins table', () => {
     expect(originOf({}, 'a')).toBeUndefined();
   });
 
+  it('keeps a container plain data: its table is invisible to keys, JSON and symbols, and a spread or Object.assign copy has none', () => {
+    const mapping: Record<string, unknown> = { a: 1 };
+    const list: unknown[] = ['x'];
+    put(mapping, 'a', 1, at(1));
+    put(list, 0, 'x', at(2));
+    expect(Object.keys(mapping)).toEqual(['a']);
+    expect(Reflect.ownKeys(mapping)).toEqual(['a']);
+    expect(Reflect.ownKeys(list)).toEqual(['0', 'length']);
+    expect(JSON.stringify({ mapping, list })).toBe('{"mapping":{"a":1},"list":["x"]}');
+    for (const copy of [{ ...mapping }, Object.assign({}, mapping), structuredClone(mapping)]) {
+      expect(originsOf(copy).size).toBe(0);
+      put(copy, 'a', 2, at(3));
+      expect(originOf(mapping, 'a')).toEqual(at(1));
+    }
+    expect(originsOf([...list]).size).toBe(0);
+  });
+
   it('copies entries to new containers, under the same or a new key', () => {
     const from = {};
     put(from, 'a', 1, at(1));
