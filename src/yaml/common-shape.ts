@@ -34,7 +34,6 @@ export function readCommonShape(text: string, file: string): YamlValue[] | undef
 // Characters whose rules only the full reader knows: tabs (go-yaml's indentation rules), line
 // breaks other than \n, characters YAML does not print, a byte order mark past the start, and
 // surrogates (an unpaired one is refused).
-// eslint-disable-next-line no-control-regex
 const LEFT_TO_THE_FULL_READER = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]/;
 
 /** Thrown, the one instance, where the text leaves the common shape. */
