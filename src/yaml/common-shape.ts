@@ -13,9 +13,9 @@
  * readers to the same result on real compose files and on generated ones.
  */
 import type { SourcePosition } from '../errors.js';
-import { assign, attachOrigins, type EntryKey, type Origin } from './origins.js';
+import { assign, type Origin } from './origins.js';
 import { resolvePlain } from './scalars.js';
-import { isMergeable, MAX_ALIAS_EXPANSION, MAX_DEPTH, mergeInto, type YamlMapping, type YamlValue } from './values.js';
+import { type Anchored, CollectionBuilder, isMergeable, MAX_ALIAS_EXPANSION, MAX_DEPTH, type YamlMapping, type YamlValue } from './values.js';
 
 /**
  * The text of one compose file as the full reader would give it (one document), or undefined
@@ -98,14 +98,6 @@ function isNameCharacter(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f || code === DASH || code === 0x2e;
 }
 
-interface Anchored {
-  value: YamlValue;
-  position: SourcePosition;
-  float: boolean;
-  size: number;
-  height: number;
-}
-
 class CommonShapeReader {
   private pos = 0;
   /** 0-based line of the cursor, and where that line starts. */
@@ -149,71 +141,69 @@ class CommonShapeReader {
   private mapping(indent: number): YamlMapping {
     const position = this.here();
     const mapping: YamlMapping = {};
-    const origins = new Map<EntryKey, Origin>();
-    let merges: YamlValue[] | undefined;
-    let mergePositions: SourcePosition[] | undefined;
-    let size = 1;
-    let height = 0;
+    const build = new CollectionBuilder();
     this.enter();
     for (;;) {
       const keyPosition = this.here();
       const key = this.key();
       const plainKey = this.keyIsPlain;
-      if (origins.has(key) || (key === '<<' && merges !== undefined)) throw OUTSIDE;
-      const value = this.value(indent, keyPosition, true);
-      size += this.size;
-      height = Math.max(height, this.height);
-      if (plainKey && key === '<<') {
-        if (!isMergeable(value)) throw OUTSIDE;
-        (merges ??= []).push(value);
-        (mergePositions ??= []).push(this.position);
-      } else {
-        const origin: Origin = { key: keyPosition, value: this.position };
-        if (this.float) origin.float = true;
-        assign(mapping, key, value);
-        origins.set(key, origin);
-      }
+      if (build.repeats(key)) throw OUTSIDE;
+      this.addEntry(build, mapping, key, plainKey, keyPosition, this.value(indent, keyPosition, true));
       // (a list entry here is not a key: key() leaves it to the full reader)
       if (this.indent === indent) continue;
       if (this.indent < indent) break;
       throw OUTSIDE;
     }
-    this.depth--;
-    if (merges !== undefined && mergePositions !== undefined) {
-      for (const [index, merge] of merges.entries()) mergeInto(mapping, origins, merge, mergePositions[index] as SourcePosition);
-    }
-    attachOrigins(mapping, origins);
-    this.setFacts(position, size, height + 1, false);
-    return mapping;
+    return this.finish(build, mapping, position);
   }
 
   private list(indent: number): YamlValue[] {
     const position = this.here();
     const list: YamlValue[] = [];
-    const origins = new Map<EntryKey, Origin>();
-    let size = 1;
-    let height = 0;
+    const build = new CollectionBuilder();
     this.enter();
     for (;;) {
       this.pos++;
       this.skipSpaces();
       // `- key: value` starts a mapping whose keys line up with the first one.
-      const item = this.startsKey() ? this.mapping(this.pos - this.lineStart) : this.value(indent, position, false);
-      size += this.size;
-      height = Math.max(height, this.height);
-      const origin: Origin = { value: this.position };
-      if (this.float) origin.float = true;
-      origins.set(list.length, origin);
-      list.push(item);
+      this.addItem(build, list, this.startsKey() ? this.mapping(this.pos - this.lineStart) : this.value(indent, position, false));
       if (this.indent === indent && this.isListEntry()) continue;
       // A line as indented and not an entry is the next key of the mapping this list belongs to.
       if (this.indent <= indent) break;
       throw OUTSIDE;
     }
+    return this.finish(build, list, position);
+  }
+
+  /** Adds the value just read under `key`; a plain `<<` is merged in once the mapping is complete. */
+  private addEntry(build: CollectionBuilder, mapping: YamlMapping, key: string, plainKey: boolean, keyPosition: SourcePosition, value: YamlValue): void {
+    build.count(this.size, this.height);
+    if (plainKey && key === '<<') {
+      if (!isMergeable(value)) throw OUTSIDE;
+      build.mergeLater(value, this.position);
+      return;
+    }
+    const origin: Origin = { key: keyPosition, value: this.position };
+    if (this.float) origin.float = true;
+    assign(mapping, key, value);
+    build.origins.set(key, origin);
+  }
+
+  /** Adds the value just read to the end of `list`. */
+  private addItem(build: CollectionBuilder, list: YamlValue[], value: YamlValue): void {
+    build.count(this.size, this.height);
+    const origin: Origin = { value: this.position };
+    if (this.float) origin.float = true;
+    build.origins.set(list.length, origin);
+    list.push(value);
+  }
+
+  /** Closes the collection read since `position`: merges, origins, and its facts as a node. */
+  private finish<T extends YamlMapping | YamlValue[]>(build: CollectionBuilder, collection: T, position: SourcePosition): T {
     this.depth--;
-    attachOrigins(list, origins);
-    this.setFacts(position, size, height + 1, false);
-    return list;
+    build.finish(collection);
+    this.setFacts(position, build.size, build.height, false);
+    return collection;
   }
 
   /** A mapping key and its `:`; the cursor ends after the `:`. */
@@ -379,11 +369,7 @@ class CommonShapeReader {
     const isList = text.charCodeAt(this.pos) === OPEN_BRACKET;
     const close = isList ? CLOSE_BRACKET : CLOSE_BRACE;
     const container: YamlValue[] | YamlMapping = isList ? [] : {};
-    const origins = new Map<EntryKey, Origin>();
-    let merges: YamlValue[] | undefined;
-    let mergePositions: SourcePosition[] | undefined;
-    let size = 1;
-    let height = 0;
+    const build = new CollectionBuilder();
     this.enter();
     this.pos++;
     this.skipSpaces();
@@ -391,37 +377,18 @@ class CommonShapeReader {
       this.pos++;
     } else {
       for (;;) {
-        let key: string | undefined;
-        let keyPosition: SourcePosition | undefined;
-        let plainKey = false;
-        if (!isList) {
-          keyPosition = this.here();
+        if (isList) {
+          this.addItem(build, container as YamlValue[], this.flowNode());
+        } else {
+          const keyPosition = this.here();
           const first = text.charCodeAt(this.pos);
-          plainKey = first !== DOUBLE_QUOTE && first !== SINGLE_QUOTE;
-          key = plainKey ? this.flowPlainKey() : this.quoted();
+          const plainKey = first !== DOUBLE_QUOTE && first !== SINGLE_QUOTE;
+          const key = plainKey ? this.flowPlainKey() : this.quoted();
           if (text.charCodeAt(this.pos) !== COLON || text.charCodeAt(this.pos + 1) !== SPACE) throw OUTSIDE;
           this.pos += 2;
-          if (origins.has(key) || (key === '<<' && merges !== undefined)) throw OUTSIDE;
+          if (build.repeats(key)) throw OUTSIDE;
           this.skipSpaces();
-        }
-        const value = this.flowNode();
-        size += this.size;
-        height = Math.max(height, this.height);
-        if (key === undefined) {
-          const list = container as YamlValue[];
-          const origin: Origin = { value: this.position };
-          if (this.float) origin.float = true;
-          origins.set(list.length, origin);
-          list.push(value);
-        } else if (plainKey && key === '<<') {
-          if (!isMergeable(value)) throw OUTSIDE;
-          (merges ??= []).push(value);
-          (mergePositions ??= []).push(this.position);
-        } else {
-          const origin: Origin = { key: keyPosition as SourcePosition, value: this.position };
-          if (this.float) origin.float = true;
-          assign(container, key, value);
-          origins.set(key, origin);
+          this.addEntry(build, container as YamlMapping, key, plainKey, keyPosition, this.flowNode());
         }
         this.skipSpaces();
         const next = text.charCodeAt(this.pos++);
@@ -432,13 +399,7 @@ class CommonShapeReader {
         if (text.charCodeAt(this.pos) === close) throw OUTSIDE;
       }
     }
-    this.depth--;
-    if (merges !== undefined && mergePositions !== undefined) {
-      for (const [index, merge] of merges.entries()) mergeInto(container as YamlMapping, origins, merge, mergePositions[index] as SourcePosition);
-    }
-    attachOrigins(container, origins);
-    this.setFacts(position, size, height + 1, false);
-    return container;
+    return this.finish(build, container, position);
   }
 
   private flowNode(): YamlValue {

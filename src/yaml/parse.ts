@@ -17,8 +17,8 @@
  */
 import { COLLECTION_STYLE, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException, type Event, type ScalarEvent } from 'js-yaml';
 import { InputError, type SourcePosition } from '../errors.js';
-import { assign, attachOrigins, type ComposeTag, type EntryKey, type Origin } from './origins.js';
-import { MAX_ALIAS_EXPANSION, MAX_DEPTH, mergeInto, type YamlMapping, type YamlValue } from './values.js';
+import { assign, type ComposeTag, type Origin } from './origins.js';
+import { CollectionBuilder, MAX_ALIAS_EXPANSION, MAX_DEPTH, type Anchored, type YamlMapping, type YamlValue } from './values.js';
 import { goYamlLayout } from './go-layout.js';
 import { readCommonShape } from './common-shape.js';
 import { LineIndex } from './lines.js';
@@ -95,16 +95,6 @@ function syntaxError(error: YAMLException, lines: LineIndex): InputError {
 /** The message for a document nested past MAX_DEPTH, however it got there. */
 function tooDeep(what: string): string {
   return `${what} nests more than ${MAX_DEPTH} levels deep, where a configuration file needs a few; planes refuses to read it: is it the right file?`;
-}
-
-interface Anchored {
-  value: YamlValue;
-  position: SourcePosition;
-  float: boolean;
-  /** How many nodes the anchored value stands for once every alias in it is expanded. */
-  size: number;
-  /** How many levels of collections the anchored value nests, aliases expanded. */
-  height: number;
 }
 
 /** What building one node gives besides its value; kept in fields to spare an object per node. */
@@ -220,10 +210,7 @@ class DocumentBuilder {
   private mapping(position: SourcePosition, tag: string | undefined, flow: boolean): YamlValue {
     const mapping: YamlMapping = {};
     // Every key written, `!reset` ones included; the origins table gets it whole at the end.
-    const origins = new Map<EntryKey, Origin>();
-    let merges: { value: YamlValue; position: SourcePosition }[] | undefined;
-    let size = 1;
-    let height = 0;
+    const build = new CollectionBuilder();
     this.depth++;
     while (this.events[this.next]?.type !== EVENT_ID.POP) {
       const keyEvent = this.events[this.next];
@@ -234,15 +221,14 @@ class DocumentBuilder {
         throw new InputError(keyPosition, 'Compose needs every mapping key to be a string: quote this key');
       }
       if (flow && keyEvent?.type === EVENT_ID.SCALAR) this.refuseKeyOverLines(keyEvent);
-      if (origins.has(key) || (key === '<<' && merges !== undefined)) {
+      if (build.repeats(key)) {
         throw new InputError(keyPosition, `duplicate key "${key}" in this mapping: remove one of them`);
       }
       const value = this.node(keyPosition);
       const { position: valuePosition, tag: valueTag, float } = this.facts;
-      size += this.facts.size;
-      height = Math.max(height, this.facts.height);
+      build.count(this.facts.size, this.facts.height);
       if (isMergeKey && key === '<<') {
-        (merges ??= []).push({ value, position: valuePosition });
+        build.mergeLater(value, valuePosition);
         continue;
       }
       const origin: Origin = { key: keyPosition, value: valuePosition };
@@ -250,13 +236,12 @@ class DocumentBuilder {
       if (composeTag !== undefined) origin.tag = composeTag;
       if (float) origin.float = true;
       if (composeTag !== '!reset') assign(mapping, key, value);
-      origins.set(key, origin);
+      build.origins.set(key, origin);
     }
     this.next++;
     this.depth--;
-    if (merges !== undefined) for (const merge of merges) mergeInto(mapping, origins, merge.value, merge.position);
-    attachOrigins(mapping, origins);
-    this.setFacts(position, tag, size, height + 1);
+    build.finish(mapping);
+    this.setFacts(position, tag, build.size, build.height);
     return mapping;
   }
 
@@ -280,28 +265,25 @@ class DocumentBuilder {
 
   private sequence(position: SourcePosition, tag: string | undefined): YamlValue {
     const sequence: YamlValue[] = [];
-    const origins = new Map<EntryKey, Origin>();
-    let size = 1;
-    let height = 0;
+    const build = new CollectionBuilder();
     this.depth++;
     while (this.events[this.next]?.type !== EVENT_ID.POP) {
       const item = this.node(position);
       const { position: itemPosition, tag: itemTag, float } = this.facts;
-      size += this.facts.size;
-      height = Math.max(height, this.facts.height);
+      build.count(this.facts.size, this.facts.height);
       const composeTag = asComposeTag(itemTag);
       // Compose drops a `!reset` list item and cannot apply it to another file's list.
       if (composeTag === '!reset') continue;
       const origin: Origin = { value: itemPosition };
       if (composeTag !== undefined) origin.tag = composeTag;
       if (float) origin.float = true;
-      origins.set(sequence.length, origin);
+      build.origins.set(sequence.length, origin);
       sequence.push(item);
     }
     this.next++;
     this.depth--;
-    attachOrigins(sequence, origins);
-    this.setFacts(position, tag, size, height + 1);
+    build.finish(sequence);
+    this.setFacts(position, tag, build.size, build.height);
     return sequence;
   }
 
