@@ -79,6 +79,7 @@ start_engine() {
   local node=$1 dir; dir=$(run_dir "$node")
   if dockerd_pid "$node" >/dev/null; then return; fi
   clear_sandboxes "$dir/exec/netns"
+  clear_links "$(namespace "$node")"
   mkdir -p "$dir" "$DATA_ROOT/$node"
   echo '{}' >"$dir/daemon.json"
   # nsenter joins only the network namespace; `ip netns exec` would also remount /sys, and
@@ -108,6 +109,21 @@ clear_sandboxes() {
     umount "$sandbox" 2>/dev/null || true
     rm -f "$sandbox"
   done
+}
+
+# The links an engine stopped in the middle of its work left in its node's namespace: the vxlan
+# of an overlay network on its way out of a sandbox, half a veth pair. A reboot clears them too.
+# A stale vxlan makes every task of that network fail on the node, for good, once its engine is
+# back ("error creating vxlan interface: file exists"). Only lo and eth0 are the script's own.
+clear_links() {
+  local ns=$1 link left=()
+  for link in $(ip -n "$ns" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+    case $link in lo | eth0) ;; *) left+=("$link") ;; esac
+  done
+  ((${#left[@]} > 0)) || return 0
+  log "$ns: removing the links its stopped engine left: ${left[*]}"
+  # Removing one end of a veth pair removes the other: the second removal may find nothing.
+  for link in "${left[@]}"; do ip -n "$ns" link del "$link" 2>/dev/null || true; done
 }
 
 wait_engine() {

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
+import { maskCredentials } from '../redact/index.js';
 import { eligibleNodes, listNodes, nodeLabel, type SwarmNode } from './placement.js';
-import { runningTasks, serviceName, type SwarmService, type SwarmTask } from './services.js';
+import { serviceName, serviceTasks, type SwarmService, type SwarmTask } from './services.js';
 
 const FAILED_UPDATE_STATES = new Set(['paused', 'rollback_started', 'rollback_paused', 'rollback_completed']);
 
@@ -18,7 +19,8 @@ type Stall = 'old secret' | 'not placed';
  * the new secret, as many as the spec wants: for a global service, one on every node that may
  * run it (`nodes`: the Swarm's), a node back from a stop included, whose task Swarm makes anew
  * only once it sees the node ready. Until then, an update Swarm stopped is a failure, and one
- * in progress is waited for.
+ * in progress is waited for. `tasks`: every task the engine lists for the service; those that
+ * ended only say why a node has none running.
  */
 export function convergence(service: SwarmService, tasks: SwarmTask[], secretId: string, nodes: readonly SwarmNode[] = []): Convergence {
   const name = serviceName(service);
@@ -28,7 +30,7 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
   const tasksState = tasksConvergence(service, tasks, secretId, nodes);
   if (tasksState.done) return tasksState;
   if (update?.State && FAILED_UPDATE_STATES.has(update.State)) {
-    return { failed: `${name}: the update ${update.State.replace('_', ' ')}${update.Message ? ` (${update.Message})` : ''}` };
+    return { failed: `${name}: the update ${update.State.replace('_', ' ')}${update.Message ? ` (${maskCredentials(update.Message)})` : ''}` };
   }
   if (update?.State === 'updating') {
     // Every task replaced, yet a node that may run one has none: the update waits for a task that went with its node.
@@ -40,15 +42,16 @@ export function convergence(service: SwarmService, tasks: SwarmTask[], secretId:
 
 /** Whether every task meant to run runs on the new secret, as many as the spec wants, wherever it wants them; else what is awaited. */
 function tasksConvergence(service: SwarmService, tasks: SwarmTask[], secretId: string, nodes: readonly SwarmNode[]): { done: true } | { done: false; waiting: string; stalled?: Stall } {
-  const current = tasks.filter((task) => (task.Spec?.ContainerSpec?.Secrets ?? []).some((ref) => ref.SecretID === secretId));
-  const stale = tasks.length - current.length;
+  const meantToRun = tasks.filter((task) => task.DesiredState === 'running');
+  const current = meantToRun.filter((task) => (task.Spec?.ContainerSpec?.Secrets ?? []).some((ref) => ref.SecretID === secretId));
+  const stale = meantToRun.length - current.length;
   if (stale > 0) return { done: false, waiting: `${stale} task(s) still on the old secret`, stalled: 'old secret' };
   const eligible = eligibleNodes(service.Spec?.TaskTemplate?.Placement?.Constraints ?? [], nodes);
   const wanted = service.Spec?.Mode?.Replicated?.Replicas;
   const notRunning = current.filter((task) => task.Status?.State !== 'running');
   if (notRunning.length > 0) {
     const error = notRunning.map((task) => task.Status?.Err).find(Boolean);
-    const waiting = { done: false as const, waiting: `${notRunning.length} task(s) not running yet${error ? ` (${error})` : ''}` };
+    const waiting = { done: false as const, waiting: `${notRunning.length} task(s) not running yet${error ? ` (${maskCredentials(error)})` : ''}` };
     // Only tasks that no node has taken: one that is starting is on its way.
     const unplaced = notRunning.every((task) => task.Status?.State === 'pending');
     return unplaced && roomFor(wanted ?? current.length, service, eligible) ? { ...waiting, stalled: 'not placed' } : waiting;
@@ -60,9 +63,24 @@ function tasksConvergence(service: SwarmService, tasks: SwarmTask[], secretId: s
   // A global service whose tasks may end for good (restart condition none or on-failure) need not run on every node.
   if (service.Spec?.Mode?.Global && (service.Spec.TaskTemplate?.RestartPolicy?.Condition ?? 'any') === 'any') {
     const without = (eligible ?? []).filter((node) => !current.some((task) => task.NodeID === node.ID));
-    if (without.length > 0) return { done: false, waiting: `no task yet on ${without.map(nodeLabel).join(', ')}`, stalled: 'not placed' };
+    if (without.length > 0) return { done: false, waiting: `no task yet on ${without.map((node) => withLastError(node, tasks)).join(', ')}`, stalled: 'not placed' };
   }
   return { done: true };
+}
+
+/**
+ * The node, and why the last task the service had there ended, when the engine says: a node
+ * that is ready yet fails every task (an image or a network its engine cannot set up) is not
+ * one that a rerun, once it is back, will mend.
+ */
+function withLastError(node: SwarmNode, tasks: SwarmTask[]): string {
+  const [last] = tasks.filter((task) => task.NodeID === node.ID && task.DesiredState !== 'running' && task.Status?.Err).sort((a, b) => endedAt(b) - endedAt(a));
+  const error = last?.Status?.Err;
+  return error ? `${nodeLabel(node)} (its last task there failed: ${maskCredentials(error)})` : nodeLabel(node);
+}
+
+function endedAt(task: SwarmTask): number {
+  return Date.parse(task.Status?.Timestamp ?? '') || 0;
 }
 
 /**
@@ -125,7 +143,7 @@ export async function waitForConvergence(
     const nodes = await listNodes(docker);
     for (const id of pending) {
       const service = (await docker.getService(id).inspect()) as SwarmService;
-      const state = convergence(service, await runningTasks(docker, id), secretId, nodes);
+      const state = convergence(service, await serviceTasks(docker, id), secretId, nodes);
       if ('failed' in state) {
         if (await restart(service, state.failed)) {
           waitingIds.push(id);

@@ -33,7 +33,7 @@ export interface SwarmTask {
   Slot?: number;
   NodeID?: string;
   DesiredState?: string;
-  Status?: { State?: string; Err?: string };
+  Status?: { State?: string; Err?: string; Timestamp?: string };
   Spec?: { ContainerSpec?: { Env?: string[]; Secrets?: SecretRef[] } };
 }
 
@@ -78,4 +78,9 @@ export function forcedSpec(spec: ServiceSpec): ServiceSpec {
 
 export async function runningTasks(docker: Docker, serviceId: string): Promise<SwarmTask[]> {
   return (await docker.listTasks({ filters: { service: [serviceId], 'desired-state': ['running'] } })) as SwarmTask[];
+}
+
+/** Every task of the service the engine still lists: those meant to run and those that ended (its task history). */
+export async function serviceTasks(docker: Docker, serviceId: string): Promise<SwarmTask[]> {
+  return (await docker.listTasks({ filters: { service: [serviceId] } })) as SwarmTask[];
 }

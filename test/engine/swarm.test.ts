@@ -104,7 +104,9 @@ describe('forcedSpec', () => {
 });
 
 describe('convergence', () => {
-  const task = (secretId: string, state: string): SwarmTask => ({ ID: 't', Status: { State: state }, Spec: { ContainerSpec: { Secrets: [{ SecretID: secretId }] } } });
+  const task = (secretId: string, state: string): SwarmTask => ({ ID: 't', DesiredState: 'running', Status: { State: state }, Spec: { ContainerSpec: { Secrets: [{ SecretID: secretId }] } } });
+  /** A task Swarm gave up on: it no longer means it to run, and the engine says why it ended. */
+  const ended = (secretId: string, err: string, at: string): SwarmTask => ({ ...task(secretId, 'rejected'), DesiredState: 'shutdown', Status: { State: 'rejected', Err: err, Timestamp: at } });
   const svc = service('shop_api', [{ id: 'new', name: 'n' }]);
 
   it('is done when every task to run runs with the new secret, as many as wanted', () => {
@@ -135,6 +137,11 @@ describe('convergence', () => {
       waitingFor: 'shop_agent: update in progress; no task yet on node (m1)',
       stalled: 'not placed',
     });
+  });
+
+  it('judges by the tasks meant to run: tasks that ended, on the old secret or failing, are history', () => {
+    const history = [ended('old', 'task: non-zero exit (1)', '2026-12-06T05:15:07Z'), { ...task('old', 'running'), DesiredState: 'shutdown' }];
+    expect(convergence(svc, [...history, task('new', 'running'), task('new', 'running')], 'new')).toEqual({ done: true });
   });
 
   it('fails when Swarm paused or rolled back the update', () => {
@@ -189,6 +196,22 @@ describe('convergence', () => {
       const nodes = [node('m1node00000a'), node('w1node00000b')];
       expect(convergence(global(), [on('m1node00000a')], 'new', nodes)).toEqual({ done: false, waitingFor: 'shop_agent: no task yet on host (w1node00000b)', stalled: 'not placed' });
       expect(convergence(global(), [on('m1node00000a'), on('w1node00000b')], 'new', nodes)).toEqual({ done: true });
+    });
+
+    it("says why a ready node has no task: the error of the last one the engine ended there, a credential in it masked", () => {
+      const nodes = [node('m1node00000a'), node('w1node00000b'), node('w2node00000c')];
+      const onW1 = (err: string, at: string): SwarmTask => ({ ...ended('new', err, at), NodeID: 'w1node00000b' });
+      const vxlan = 'network sandbox join failed: subnet sandbox join failed for "10.0.1.0/24": error creating vxlan interface: file exists';
+      const tasks = [on('m1node00000a'), onW1('task: non-zero exit (1)', '2026-12-06T05:15:07.1Z'), onW1(vxlan, '2026-12-06T05:15:09.9Z'), onW1('', '2026-12-06T05:15:10Z')];
+      expect(convergence(global(), tasks, 'new', nodes)).toEqual({
+        done: false,
+        waitingFor: `shop_agent: no task yet on host (w1node00000b) (its last task there failed: ${vxlan}), host (w2node00000c)`,
+        stalled: 'not placed',
+      });
+      const canary = 'Canary7fQ2xLw9pRt';
+      const quoting = convergence(global(), [on('m1node00000a'), onW1(`starting container failed: exec: "psql postgres://app:${canary}@db/shop": not found`, '2026-12-06T05:16:00Z')], 'new', nodes);
+      expect(JSON.stringify(quoting)).toContain('its last task there failed: starting container failed');
+      expect(JSON.stringify(quoting)).not.toContain(canary);
     });
 
     it('does not wait for nodes that are down, paused or drained, nor for nodes its constraints exclude', () => {
