@@ -1,7 +1,8 @@
 # Recipes of the reference stack. `just` comes from the rust-just npm package: npx just <recipe>.
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
-planes := "node dist/planes.cjs"
+# Through its shebang, which gives Node the options planes runs with.
+planes := "dist/planes.cjs"
 
 # List the recipes
 default:

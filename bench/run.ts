@@ -124,10 +124,11 @@ const nodeTool: Tool = {
   },
 };
 
+// Through its shebang, as users run it: the Node options there are part of how planes runs.
 const planesTool: Tool = {
   id: 'planes',
-  command: process.execPath,
-  args: [cli, 'check', '-f', COMPOSE_FILE, '--format', 'json'],
+  command: cli,
+  args: ['check', '-f', COMPOSE_FILE, '--format', 'json'],
   verify(result, project) {
     let report: PlanesReport;
     try {
@@ -198,8 +199,8 @@ function checkSetup(): Setup {
   if (dclintVersion !== DCLINT_VERSION) throw new SetupError(`dclint ${DCLINT_VERSION} expected, found ${dclintVersion || 'no version'}`);
 
   // Commander answers an unknown command's --help with the top-level help, so look for the command's own usage line.
-  const help = capture(process.execPath, [cli, 'check', '--help']).stdout;
-  const planes = /^Usage: planes check\b/m.test(help) ? null : 'not available yet (`node dist/planes.cjs check --help` shows no check command)';
+  const help = capture(cli, ['check', '--help']).stdout;
+  const planes = /^Usage: planes check\b/m.test(help) ? null : 'not available yet (`dist/planes.cjs check --help` shows no check command)';
 
   const compose = capture('docker', ['compose', 'version']).status === 0 ? null : 'not installed (`docker compose version` fails): column skipped, its target not judged';
   return { planes, compose };
@@ -267,8 +268,8 @@ function peakRss(dir: string, project: ComposeProject, stdoutPath: string): numb
   for (let run = 0; run < MEMORY_RUNS; run += 1) {
     // Beside the project, not in it: the checker must not see files the bench adds.
     const file = join(dirname(dir), `rss-${run}`);
-    const args = ['--import', peakRssHook, ...planesTool.args];
-    const { result } = spawnTimed(process.execPath, args, dir, stdoutPath, { ...childEnv, PLANES_BENCH_RSS_FILE: file });
+    // NODE_OPTIONS, since the shebang gives Node its options: --import is Node's, V8 never sees it.
+    const { result } = spawnTimed(planesTool.command, planesTool.args, dir, stdoutPath, { ...childEnv, NODE_OPTIONS: `--import=${peakRssHook}`, PLANES_BENCH_RSS_FILE: file });
     planesTool.verify(result, project);
     if (!existsSync(file)) throw new SetupError(`the peak RSS hook wrote nothing (${exitText(result)})`);
     peak = Math.max(peak, Number(readFileSync(file, 'utf8')) * 1024);

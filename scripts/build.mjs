@@ -12,7 +12,7 @@
 // per command, compiled from a recorded code cache, starts in well under half that.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,8 +72,12 @@ await Promise.all([
 ]);
 await recordCodeCaches();
 
-/** Runs the commands whose start-up matters, so that their caches hold what they compile. */
+/**
+ * Runs the commands whose start-up matters, so that their caches hold what they compile: with
+ * the Node options of the executable's shebang, since V8 refuses a cache recorded under others.
+ */
 async function recordCodeCaches() {
+  const nodeOptions = shebangNodeOptions(join(dist, 'planes.cjs'));
   const project = mkdtempSync(join(tmpdir(), 'planes-build-'));
   try {
     writeProject(project, {
@@ -86,7 +90,7 @@ async function recordCodeCaches() {
     // check.cjs and check-manifest.cjs; the check of the realistic project, which finds its
     // planted leaks (exit 1), adds to check.cjs what checking a real project compiles.
     for (const [args, cwd, exitCode] of [[['generate'], project, 0], [['setup'], project, 0], [['plan'], project, 0], [['check'], project, 0], [['check', '-f', 'compose.yaml'], realistic, 1]]) {
-      const run = spawnSync(process.execPath, [join(dist, 'planes.cjs'), ...args], {
+      const run = spawnSync(process.execPath, [...nodeOptions, join(dist, 'planes.cjs'), ...args], {
         cwd,
         env: { ...process.env, PLANES_RECORD_CODE_CACHE: '1', NO_COLOR: '1' },
         encoding: 'utf8',
@@ -99,6 +103,13 @@ async function recordCodeCaches() {
   } finally {
     rmSync(project, { recursive: true, force: true });
   }
+}
+
+/** The options `#!/usr/bin/env -S node <options> --` gives Node, the closing `--` included. */
+function shebangNodeOptions(file) {
+  const [interpreter, ...options] = readFileSync(file, 'utf8').split('\n', 1)[0].replace(/^#!\/usr\/bin\/env -S /, '').split(' ');
+  if (interpreter !== 'node' || options.at(-1) !== '--') throw new Error(`build: unexpected first line of ${file}`);
+  return options;
 }
 
 /**

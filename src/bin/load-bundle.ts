@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** The function Node wraps every CommonJS module in; a bundle sees the same five names. */
-const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
-const WRAPPER_TAIL = '\n});';
+export const WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+export const WRAPPER_TAIL = '\n});';
 
 export interface BundleLoader {
   /** The exports of dist/<name>, compiled once per process. */

@@ -1,7 +1,11 @@
-#!/usr/bin/env -S node --
+#!/usr/bin/env -S node --max-semi-space-size=2 --
 // The `--` keeps Node from reading planes' arguments: Node 20 takes `--env-file FILE` as its own
 // option even after the script's name (nodejs/node#54232), so `planes check --env-file x` would
 // load x into this process's environment, NODE_OPTIONS included, before planes runs at all.
+// A young generation of 2 MB: the model of a large project outlives every collection, and
+// copying it within a 16 MB young generation (V8's default) costs more than promoting it early.
+// V8 takes a code cache only under the options it was recorded with: scripts/build.mjs records
+// the caches with these, read from this line.
 import { failureReport } from '../errors.js';
 import { createBundleLoader } from './load-bundle.js';
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { planesCommand } from '../support/cli.js';
 import { newCanary, occurrences } from './canary/canary.js';
 import { manifest } from './canary/inputs.js';
 import { recordGeneratedFiles } from './canary/matrix.js';
@@ -136,8 +136,7 @@ describe('the canary harness passes a clean run', () => {
   });
 
   it('planes schema, generate, setup and check on the base project', async () => {
-    const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'planes.cjs');
-    const options: RunOptions = { canary, executable: [process.execPath, dist], timeoutMs: 30_000, baseDir };
+    const options: RunOptions = { canary, executable: planesCommand(), timeoutMs: 30_000, baseDir };
     const generatedFiles = recordGeneratedFiles(options.executable, baseDir);
     const project = (b: Builder) => {
       b.file('compose/stack.yaml', manifest());

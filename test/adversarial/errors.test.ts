@@ -205,8 +205,8 @@ describe('inputs are read from regular files only: no hang on a FIFO or a device
 });
 
 describe('the executable keeps Node from reading planes’ arguments', () => {
-  it('starts through `env -S node --`', () => {
-    expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --');
+  it('starts through `env -S node … --`', () => {
+    expect(readFileSync(CLI, 'utf8').split('\n')[0]).toMatch(/^#!\/usr\/bin\/env -S node (?:--[\w-]+=\w+ )*--$/);
   });
 
   // Node 20 reads `--env-file` after the script's name as its own (nodejs/node#54232).

@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, faultsCanRun, filesOf, planesKilledAt, run, snapshot, STACK_TRACE, type Run } from '../support/faults.js';
+import { faultsCanRun, filesOf, planesKilledAt, run, runPlanes as planes, snapshot, STACK_TRACE, type Run } from '../support/faults.js';
 import { generatedProject } from '../support/stacks.js';
 
 /** Every system call by which planes changes the file system. */
@@ -44,10 +44,6 @@ const CHANGED = MANIFEST.replace('image: shop/api:1', 'image: shop/api:2')
   .replace('LOG_LEVEL: info', 'LOG_LEVEL: warning')
   .replace('DEBUG: { dev: "true", prod: "false" }', 'DEBUG: { dev: "true", prod: "true", staging: "false" }')
   .replace('  prod: { target: swarm, file: docker-compose.prod.yml }\n', '  prod: { target: swarm, file: docker-compose.prod.yml }\n  staging: { target: swarm, file: deploy/docker-compose.staging.yml }\n');
-
-function planes(args: string[], cwd: string): Run {
-  return run(process.execPath, [CLI, ...args], cwd);
-}
 
 function git(args: string[], cwd: string): Run {
   return run('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'init.defaultBranch=main', ...args], cwd);

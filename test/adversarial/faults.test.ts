@@ -9,7 +9,7 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, openSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, faultsCanRun, NOBODY, planesAsNobody, planesLimited, run, snapshot, STACK_TRACE, type Run } from '../support/faults.js';
+import { faultsCanRun, NOBODY, planesAsNobody, planesLimited, run, runPlanes as planes, snapshot, STACK_TRACE, type Run } from '../support/faults.js';
 import { CHANGED_MANIFEST, generatedProject } from '../support/stacks.js';
 
 const CANARY = 'canary-Value-7f3e9b21-must-appear-nowhere';
@@ -28,10 +28,6 @@ function expectRefused(result: Run, message: RegExp): void {
 function expectUntouched(root: string, before: Record<string, string>): void {
   expect(snapshot(root)).toEqual(before);
   expect(Object.keys(snapshot(root)).filter((path) => path.includes('.planes-staging') || path.endsWith('.tmp'))).toEqual([]);
-}
-
-function planes(args: string[], cwd: string): Run {
-  return run(process.execPath, [CLI, ...args], cwd);
 }
 
 /** A project generated from the reference manifest whose manifest then changed: the next generate replaces files. */

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createBundleLoader } from '../../src/bin/load-bundle.js';
-import { planes } from '../support/cli.js';
+import { WRAPPER_HEAD, WRAPPER_TAIL } from '../../src/bin/load-bundle.js';
+import { planes, shebangNodeOptions } from '../support/cli.js';
 import { projectWith } from '../support/project.js';
 
 // What scripts/build.mjs makes of the sources: `planes check` in its own bundle, the manifest
@@ -44,11 +45,19 @@ describe('the planes executable', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('starts from code caches V8 takes', () => {
-    const loader = createBundleLoader(dist);
-    const { main } = loader.load('check.cjs') as { main: unknown };
-    loader.load('check-manifest.cjs');
-    expect(typeof main).toBe('function');
-    expect(loader.cachesAccepted).toBe(true);
+  // V8 takes a cache only under the options it was recorded with: the build records them under the shebang's.
+  it('starts from code caches V8 takes under the Node options of its shebang, and only under those', () => {
+    const bundles = ['check.cjs', 'check-manifest.cjs', 'commands.cjs'].map((name) => join(dist, name));
+    const taken = (options: string[]): boolean[] => {
+      const probe = `const { Script } = require('node:vm'); const { readFileSync } = require('node:fs');
+        const [head, tail, ...files] = JSON.parse(process.env.PROBE);
+        console.log(JSON.stringify(files.map((file) => !new Script(head + readFileSync(file, 'utf8') + tail, { filename: file, cachedData: readFileSync(file + '.v8cache') }).cachedDataRejected)));`;
+      const run = spawnSync(process.execPath, [...options, '-e', probe], { env: { ...process.env, PROBE: JSON.stringify([WRAPPER_HEAD, WRAPPER_TAIL, ...bundles]) }, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as boolean[];
+    };
+    expect(shebangNodeOptions()).toEqual(['--max-semi-space-size=2']);
+    expect(taken(shebangNodeOptions())).toEqual([true, true, true]);
+    expect(taken([])).toEqual([false, false, false]);
   });
 });

@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { CLI, planesCommand } from '../support/cli.js';
 import { dockerTools } from '../support/engine.js';
 
 /**
@@ -31,7 +32,6 @@ const UNREADABLE_CEILING = 0;
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(HERE, 'fixtures');
 const LABELS = join(HERE, 'labels');
-const CLI = join(HERE, '..', '..', 'dist', 'planes.cjs');
 
 /** The rules that say a secret reached a place it must not; the others are about the setup. */
 const SECRET_RULE = /^secret-in-/;
@@ -118,7 +118,8 @@ interface Outcome {
 function check(project: Project): { status: number | null; stdout: string; stderr: string } {
   const args = ['check', '--format', 'json', ...(project.labels.files ?? []).flatMap((file) => ['-f', file])];
   const environment = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent', NO_COLOR: '1' };
-  const result = spawnSync(process.execPath, ['--', CLI, ...args], { cwd: project.cwd, env: environment, encoding: 'utf8', timeout: 120_000 });
+  const [node, ...rest] = planesCommand();
+  const result = spawnSync(node!, [...rest, ...args], { cwd: project.cwd, env: environment, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

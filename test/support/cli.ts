@@ -1,8 +1,30 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'planes.cjs');
+export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'planes.cjs');
+
+let nodeOptions: string[] | undefined;
+
+/** The Node options of the executable's shebang, `#!/usr/bin/env -S node <options> --`. (npm test builds it first.) */
+export function shebangNodeOptions(): string[] {
+  if (nodeOptions === undefined) {
+    const [interpreter, ...options] = readFileSync(CLI, 'utf8').split('\n', 1)[0]!.replace(/^#!\/usr\/bin\/env -S /, '').split(' ');
+    if (interpreter !== 'node' || options.pop() !== '--') throw new Error(`unexpected first line of ${CLI}`);
+    nodeOptions = options;
+  }
+  return nodeOptions;
+}
+
+/**
+ * The built `planes` as its shebang runs it: this Node, the shebang's options and `--`, the
+ * executable. The options are more than speed: V8 takes the code caches only under the options
+ * the build recorded them with.
+ */
+export function planesCommand(): string[] {
+  return [process.execPath, ...shebangNodeOptions(), '--', CLI];
+}
 
 export interface CliResult {
   status: number | null;
@@ -12,8 +34,8 @@ export interface CliResult {
 
 /** Runs the built `planes` (npm test builds it first) as a user would. */
 export function planes(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliResult {
-  // `--`, as the executable's shebang has it: Node 20 would read an --env-file among args itself.
-  const result = spawnSync(process.execPath, ['--', CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 60_000 });
+  const [node, ...rest] = planesCommand();
+  const result = spawnSync(node!, [...rest, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -25,7 +47,8 @@ export interface RunningCli {
 
 /** Runs the built `planes` without waiting for it: a fault can then be made while it works. */
 export function planesRunning(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): RunningCli {
-  const child = spawn(process.execPath, ['--', CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
+  const [node, ...rest] = planesCommand();
+  const child = spawn(node!, [...rest, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
   const waiting: { text: string; resolve: () => void }[] = [];

@@ -1,10 +1,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The built executable, as test/support/cli.ts runs it. */
-export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'planes.cjs');
+import { join } from 'node:path';
+import { planesCommand } from './cli.js';
 
 /** The unprivileged user the permission tests run planes as (nobody on Debian). */
 export const NOBODY = 65534;
@@ -27,14 +24,20 @@ export function run(command: string, args: string[], cwd: string): Run {
   return finished(spawnSync(command, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 120_000 }));
 }
 
+/** The built planes, as test/support/cli.ts runs it, with the result as `run` gives it. */
+export function runPlanes(args: string[], cwd: string): Run {
+  const [node, ...rest] = planesCommand();
+  return run(node!, [...rest, ...args], cwd);
+}
+
 /** planes as the unprivileged user `nobody`, for whom mode bits bite (they do not for root). */
 export function planesAsNobody(args: string[], cwd: string): Run {
-  return run('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, CLI, ...args], cwd);
+  return run('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', ...planesCommand(), ...args], cwd);
 }
 
 /** planes under a shell limit (`ulimit -f 1`: writes past 1 KiB fail with EFBIG; Node ignores SIGXFSZ). */
 export function planesLimited(limit: string, args: string[], cwd: string): Run {
-  return run('bash', ['-c', `${limit} && exec "$@"`, 'bash', process.execPath, CLI, ...args], cwd);
+  return run('bash', ['-c', `${limit} && exec "$@"`, 'bash', ...planesCommand(), ...args], cwd);
 }
 
 /**
@@ -42,7 +45,7 @@ export function planesLimited(limit: string, args: string[], cwd: string): Run {
  * injection): a crash at that exact step, with no hook in the product.
  */
 export function planesKilledAt(syscall: string, nth: number, args: string[], cwd: string): Run {
-  return run('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:signal=KILL:when=${nth}`, process.execPath, CLI, ...args], cwd);
+  return run('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:signal=KILL:when=${nth}`, ...planesCommand(), ...args], cwd);
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI, run } from './faults.js';
+import { run, runPlanes } from './faults.js';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -28,7 +28,7 @@ export function generatedProject(manifest = REFERENCE_MANIFEST, options: { gener
   writeFileSync(join(root, 'compose', 'stack.yaml'), manifest);
   run('chmod', ['755', root], root);
   if (options.generate !== false) {
-    const generated = run(process.execPath, [CLI, 'generate'], root);
+    const generated = runPlanes(['generate'], root);
     if (generated.status !== 0) throw new Error(`planes generate failed in the fixture: ${generated.stderr}`);
   }
   return root;
