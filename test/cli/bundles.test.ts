@@ -60,4 +60,20 @@ describe('the planes executable', () => {
     expect(taken(shebangNodeOptions())).toEqual([true, true, true]);
     expect(taken([])).toEqual([false, false, false]);
   });
+
+  // Under those options Node compiles its own modules from source: child_process (with net and dgram) only when git runs.
+  it('checks a project without secret files without loading child_process, and loads it when git must be asked', () => {
+    const loadedModules = (files: Record<string, string>, inGit = false): string[] => {
+      const root = projectWith({ ...files, 'modules.cjs': "process.on('exit', () => require('node:fs').writeFileSync(__dirname + '/loaded.json', JSON.stringify(process.moduleLoadList)));\n" });
+      if (inGit) expect(spawnSync('git', ['init', '-q'], { cwd: root }).status).toBe(0);
+      const result = planes(['check', '-f', 'compose.yaml'], root, { NODE_OPTIONS: `--require=${join(root, 'modules.cjs')}` });
+      expect(result.status, result.stderr).toBeLessThan(2);
+      return JSON.parse(readFileSync(join(root, 'loaded.json'), 'utf8')) as string[];
+    };
+    const plain = loadedModules({ 'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n' });
+    expect(plain).toContain('NativeModule fs');
+    expect(plain).not.toContain('NativeModule child_process');
+    const withSecretFile = loadedModules({ 'compose.yaml': 'services:\n  web:\n    image: nginx:1.27\n    secrets: [token]\nsecrets:\n  token:\n    file: ./token.txt\n', 'token.txt': 'x' }, true);
+    expect(withSecretFile).toContain('NativeModule child_process');
+  });
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { type ComposeOrigin, formatComposePath, originOf, shownEntry } from '../../compose/index.js';
@@ -163,9 +162,13 @@ function mayBeInWorkTree(directory: string): boolean {
   }
 }
 
-/** Runs git on a project that may not be the user's own: no fsmonitor hook it configures runs. */
+/**
+ * Runs git on a project that may not be the user's own: no fsmonitor hook it configures runs.
+ * child_process is loaded here, the first time git runs: a check without secret files never
+ * compiles it (scripts/build.mjs says what that saves).
+ */
 function git(directory: string, args: string[], input?: string, success: number[] = [0]): string | undefined {
-  const result = spawnSync('git', ['-c', 'core.fsmonitor=false', '-C', directory, ...args], {
+  const result = process.getBuiltinModule('node:child_process').spawnSync('git', ['-c', 'core.fsmonitor=false', '-C', directory, ...args], {
     encoding: 'utf8',
     ...(input === undefined ? { stdio: ['ignore', 'pipe', 'ignore'] } : { input, stdio: ['pipe', 'pipe', 'ignore'] }),
   });
