@@ -22,6 +22,10 @@ export interface WorldService {
   env?: string[];
   /** Names of the Swarm secrets the service mounts. */
   secrets?: string[];
+  /** A global service: one task on every ready node. */
+  global?: boolean;
+  /** A second ready node whose engine rejects every task of the service, with this error. */
+  rejectedOn?: { node: string; error: string };
 }
 
 export interface WorldContainer {
@@ -68,8 +72,9 @@ interface ServiceState {
     Name: string;
     Labels: Record<string, string>;
     TaskTemplate: { ContainerSpec: { Image: string; Env: string[]; Secrets: { SecretID: string; SecretName: string; File: { Name: string } }[] } };
-    Mode: { Replicated: { Replicas: number } };
+    Mode: { Replicated: { Replicas: number } } | { Global: Record<string, never> };
   };
+  rejectedOn?: { node: string; error: string };
 }
 
 export class FakeEngine {
@@ -97,8 +102,9 @@ export class FakeEngine {
               Secrets: (service.secrets ?? []).map((name) => ({ SecretID: this.secretNamed(name)?.ID ?? 'unknown', SecretName: name, File: { Name: name } })),
             },
           },
-          Mode: { Replicated: { Replicas: 1 } },
+          Mode: service.global ? { Global: {} } : { Replicated: { Replicas: 1 } },
         },
+        ...(service.rejectedOn ? { rejectedOn: service.rejectedOn } : {}),
       });
     }
     this.server = createServer((request, response) => this.receive(request, response));
@@ -185,7 +191,8 @@ export class FakeEngine {
       return [200, { Warnings: [] }];
     }
     if (route === 'GET /nodes') {
-      return [200, [{ ID: 'node-1', Spec: { Role: 'manager', Availability: 'active' }, Description: { Hostname: 'fake' }, Status: { State: 'ready' } }]];
+      const node = (id: string, role: string) => ({ ID: id, Spec: { Role: role, Availability: 'active' }, Description: { Hostname: 'fake' }, Status: { State: 'ready' } });
+      return [200, [node('node-1', 'manager'), ...this.services.flatMap((s) => (s.rejectedOn ? [node(s.rejectedOn.node, 'worker')] : []))]];
     }
     if (route === 'GET /tasks') {
       const wanted = filters.service ?? [];
@@ -193,7 +200,12 @@ export class FakeEngine {
         200,
         this.services
           .filter((s) => wanted.length === 0 || wanted.includes(s.ID) || wanted.includes(s.Spec.Name))
-          .map((s) => ({ ID: `task-${s.ID}`, ServiceID: s.ID, DesiredState: 'running', Status: { State: 'running' }, Spec: { ContainerSpec: s.Spec.TaskTemplate.ContainerSpec } })),
+          .flatMap((s) => [
+            { ID: `task-${s.ID}`, ServiceID: s.ID, NodeID: 'node-1', DesiredState: 'running', Status: { State: 'running' }, Spec: { ContainerSpec: s.Spec.TaskTemplate.ContainerSpec } },
+            ...(s.rejectedOn
+              ? [{ ID: `rejected-${s.ID}`, ServiceID: s.ID, NodeID: s.rejectedOn.node, DesiredState: 'shutdown', Status: { State: 'rejected', Err: s.rejectedOn.error, Timestamp: new Date().toISOString() }, Spec: { ContainerSpec: s.Spec.TaskTemplate.ContainerSpec } }]
+              : []),
+          ]),
       ];
     }
 

@@ -303,6 +303,27 @@ export const INPUTS: readonly HostileInput[] = [
     world: SHOP_WORLD,
   },
   {
+    // rotate names a ready node without a task by the error its engine gave the last one there.
+    id: 'a node whose engine rejects every task, with a password in the error',
+    class: CLASSES.printed,
+    families: ['engine'],
+    build: generatedProject,
+    only: ['secrets rotate api_key --env prod'],
+    // The node never gets a task: one second of waiting says so as well as five.
+    args: { engine: ['--timeout', '1'] },
+    env: SOURCE_ENV,
+    world: (c) => {
+      const world = SHOP_WORLD(c);
+      const error = `starting container failed: exec: "psql postgres://shop:${c}@db/shop": executable file not found in $PATH`;
+      return { ...world, services: (world.services ?? []).map((service) => ({ ...service, global: true, rejectedOn: { node: 'node-2', error } })) };
+    },
+    expect: {
+      for: ['secrets rotate api_key --env prod [fake engine]'],
+      exitCode: 1,
+      check: (result: RunResult) => (result.stderr.includes('(its last task there failed: starting container failed: exec: "psql postgres://shop:') ? [] : ['rotate must name the node by the error of its last task']),
+    },
+  },
+  {
     id: 'a failing source command that says the secret on stderr',
     class: CLASSES.printed,
     families: ['engine'],
